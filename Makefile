@@ -1,0 +1,52 @@
+# The course's one entry point. `make book` and `make test` do all set-up on a fresh machine
+# that has Python 3.11+, make and access to the package index.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+CK     := $(VENV)/bin/coursekit
+
+.PHONY: help setup book test lint release grade bench browser clean
+
+help:
+	@echo "make book                      build the course site into _build/html"
+	@echo "make test                      lint + the whole test suite (builds the site, grades notebooks)"
+	@echo "make release                   regenerate assignments/ from solutions/ with nbgrader"
+	@echo "make grade SUBMISSIONS=<dir>   autograde a class, write feedback, grades CSV and a report"
+	@echo "make bench                     benchmarks, as ratios against baselines measured in the same run"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed; set PYTHON=python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[course,test]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+book: $(STAMP)
+	$(CK) build
+
+# A headless browser for the site tests: Debian's chromium + chromium-driver, installed when missing and possible.
+browser:
+	@bash .ci/install-browser
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check coursekit tests
+
+test: $(STAMP) browser lint
+	$(PY) -m pytest
+
+release: $(STAMP)
+	$(CK) release
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>]"; exit 2)
+	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
+
+bench: $(STAMP)
+	$(PY) -m coursekit.bench
+
+clean:
+	rm -rf _build grading artifacts .pytest_cache .ruff_cache

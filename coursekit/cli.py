@@ -1,0 +1,50 @@
+"""The ``coursekit`` command line: one entry point for the site and the grading pipeline.
+
+``coursekit build`` builds the course site (see :mod:`coursekit.site`);
+``coursekit release`` regenerates ``assignments/`` from ``solutions/`` and
+``coursekit grade SUBMISSIONS`` autogrades a class (see :mod:`coursekit.pipeline`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one sub-command; return the process exit code."""
+    parser = argparse.ArgumentParser(prog="coursekit", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_build = sub.add_parser("build", help="build the course site into _build/html")
+    p_build.add_argument("--root", default=".", help="repository root (default: .)")
+    p_build.add_argument("--no-strict", action="store_true", help="do not turn warnings into errors")
+
+    p_release = sub.add_parser("release", help="regenerate assignments/ from solutions/")
+    p_release.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    p_release.add_argument("--root", default=".")
+    p_release.add_argument("--check", action="store_true",
+                           help="only report whether assignments/ is up to date (exit 1 if not)")
+
+    p_grade = sub.add_parser("grade", help="autograde a class of submissions")
+    p_grade.add_argument("submissions", help="folder of submissions (nbgrader layout or flat LMS export)")
+    p_grade.add_argument("--assignment", help="grade only this assignment id")
+    p_grade.add_argument("--root", default=".")
+    p_grade.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds")
+
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        from coursekit.site import build
+
+        return build(args.root, strict=not args.no_strict)
+    from coursekit import pipeline
+
+    if args.command == "release":
+        return pipeline.release_command(args.root, args.assignments or None, check=args.check)
+    return pipeline.grade_command(
+        args.root, args.submissions, assignment=args.assignment, timeout=args.timeout
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
