@@ -1,0 +1,780 @@
+"""The instructor's grading pipeline on nbgrader: release the student notebooks, autograde a class, feedback.
+
+``coursekit release [ids] [--check]`` (:func:`release_command`) regenerates ``assignments/<id>/`` from the
+instructor notebooks in ``solutions/<id>/`` with nbgrader's ``generate_assignment`` (and records the
+assignment in the gradebook); ``--check`` regenerates into a temporary directory and fails when
+``assignments/`` is out of date.
+
+``coursekit grade SUBMISSIONS`` (:func:`grade_command`) collects a class's submissions, in nbgrader's
+``<student>/<assignment>/<notebook>.ipynb`` layout or as a flat LMS export of ``<student>_<assignment>.ipynb``
+files, copies them into the git-ignored workspace ``grading/submitted`` (the originals are never modified),
+autogrades each one into the gradebook ``grading/gradebook.db``, writes feedback HTML per student
+(``grading/feedback``), the grades (``grading/reports/grades.csv``) and a report
+(``grading/reports/report.md``). A submission that is not a notebook, is missing, fails at import or loops
+forever (per-cell timeout) gets 0 for what did not run and a reason in the report; the others are graded
+as usual. Regrading a class overwrites its previous results.
+
+Feedback never shows the hidden tests: :class:`HideHiddenTests`, a preprocessor of nbgrader's
+``generate_feedback`` step (configured in ``nbgrader_config.py`` and enforced here), replaces the source of
+hidden test cells by a neutral line and their error output by the ``coursekit.grading`` message alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import nbgrader.api
+from nbformat.notebooknode import NotebookNode
+from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
+from sqlalchemy.exc import SAWarning
+from traitlets import Unicode
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+__all__ = [
+    "HideHiddenTests", "PipelineError", "Submission", "StudentResult", "load_config", "assignment_ids",
+    "release", "release_command", "collect_submissions", "grade", "grade_command", "read_scores",
+]
+
+CONFIG_FILE = "nbgrader_config.py"
+SOURCE, RELEASE, WORKSPACE = "solutions", "assignments", "grading"
+DEFAULT_TIMEOUT = 60
+"""Seconds a notebook cell may run during autograding before it is interrupted."""
+KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+"""Autograding kernels keep no input history on disk and print no start-up warnings."""
+HIDDEN_MARK = "BEGIN HIDDEN TESTS"
+TIMEOUT_ERRORS = ("KeyboardInterrupt", "CellTimeoutError", "DeadKernelError")
+HIDDEN_PLACEHOLDER = ("# Hidden tests (not shown): your function was compared with the reference on "
+                      "many inputs")
+
+
+class PipelineError(RuntimeError):
+    """The pipeline itself could not run (not a problem of one student's submission)."""
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Feedback: hide the hidden tests
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _is_hidden_test(cell: NotebookNode) -> bool:
+    return cell.get("cell_type") == "code" and HIDDEN_MARK in cell.get("source", "")
+
+
+def _error_text(output: NotebookNode) -> str:
+    """One error output reduced to its message (no traceback, no test code, no library paths)."""
+    ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
+    if ename in TIMEOUT_ERRORS:
+        return "Stopped: the cell did not finish within the time limit (an infinite loop?)."
+    return f"{ename}: {evalue}" if evalue else ename
+
+
+class HideHiddenTests(NbGraderPreprocessor):
+    """Feedback preprocessor: a hidden test cell shows a neutral line and only the grading message.
+
+    nbgrader's default feedback shows the source of every test cell and the full traceback of its error,
+    which reveals the hidden tests and points into ``coursekit.grading``. This preprocessor (run after
+    ``GetGrades`` in ``GenerateFeedback.preprocessors``) replaces the source of each cell holding
+    ``### BEGIN HIDDEN TESTS`` by :data:`HIDDEN_PLACEHOLDER`, and its outputs by the error message alone
+    (``AssertionError: <what coursekit.grading found>``), or by "Passed." when it earned its points.
+    """
+
+    placeholder = Unicode(HIDDEN_PLACEHOLDER, help="Source shown instead of a hidden test").tag(config=True)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int) -> tuple[NotebookNode, dict]:
+        if not _is_hidden_test(cell):
+            return cell, resources
+        cell.source = self.placeholder
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            text = _error_text(errors[-1])
+            outputs = [nbformat.v4.new_output("error", ename=errors[-1].get("ename", "Error"),
+                                              evalue=errors[-1].get("evalue", ""), traceback=[text])]
+        else:
+            meta = cell.metadata.get("nbgrader", {})
+            full = meta.get("score") is None or meta.get("score") == meta.get("points")
+            outputs = [nbformat.v4.new_output("stream", name="stdout", text="Passed.\n" if full else
+                                              "No points: the cell wrote to the error stream.\n")]
+        cell.outputs = outputs
+        return cell, resources
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Configuration
+# ------------------------------------------------------------------------------------------------------------
+
+
+def load_config(root: str | os.PathLike, timeout: int | None = None) -> Config:
+    """nbgrader's configuration for the course at ``root``: ``root/nbgrader_config.py`` plus what the pipeline
+    relies on (the course layout, the gradebook under ``grading/``, the per-cell ``timeout``, the feedback
+    preprocessor that hides hidden tests)."""
+    root = Path(root).resolve()
+    cfg = Config()
+    if (root / CONFIG_FILE).exists():
+        cfg.merge(PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config())
+    cd = cfg.CourseDirectory
+    layout = dict(source_directory=SOURCE, release_directory=RELEASE)
+    for step in ("submitted", "autograded", "feedback", "solution"):
+        layout[f"{step}_directory"] = f"{WORKSPACE}/{step}"
+    for key, value in layout.items():
+        if key not in cd:
+            cd[key] = value
+    cd.root = str(root)
+    cd.db_url = f"sqlite:///{root / WORKSPACE / 'gradebook.db'}"
+    if timeout is not None:
+        cfg.Execute.timeout = int(timeout)
+    elif "timeout" not in cfg.Execute:
+        cfg.Execute.timeout = DEFAULT_TIMEOUT
+    if "extra_arguments" not in cfg.Execute:
+        cfg.Execute.extra_arguments = KERNEL_ARGUMENTS
+    preprocessors = list(cfg.GenerateFeedback.get("preprocessors", []))
+    if HideHiddenTests not in preprocessors:
+        from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+
+        cfg.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+    cfg.OverwriteCells.add_missing_cells = True
+    return cfg
+
+
+def _alembic_head() -> str:
+    """The gradebook schema version that nbgrader records in a new gradebook, read in this process."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head()
+
+
+def _prepare_nbgrader() -> None:
+    """nbgrader creates a gradebook by running the ``alembic heads`` command in a subprocess, which needs the
+    virtual environment's ``bin`` on ``PATH`` (not so for ``.venv/bin/coursekit`` or ``make``) and starts a
+    second Python. Ask alembic in this process instead (same answer), and put ``bin`` on ``PATH`` anyway."""
+    try:
+        _alembic_head()
+        nbgrader.api.get_alembic_version = _alembic_head
+    except Exception:  # noqa: BLE001 - keep nbgrader's own way if alembic cannot be asked directly
+        pass
+    bindir = str(Path(sys.executable).parent)
+    if shutil.which("alembic") is None and bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def _gradebook(cfg: Config) -> Gradebook:
+    _prepare_nbgrader()
+    return Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.get("course_id", ""))
+
+
+def _api(cfg: Config) -> NbGraderAPI:
+    _prepare_nbgrader()
+    cfg = Config(cfg)
+    cfg.NbGraderAPI.log_level = "WARN"
+    return NbGraderAPI(config=cfg)
+
+
+def assignment_ids(root: str | os.PathLike) -> list[str]:
+    """The assignments of the course: the folders of ``solutions/`` that hold a notebook."""
+    src = Path(root) / SOURCE
+    if not src.is_dir():
+        return []
+    return sorted(d.name for d in src.iterdir() if d.is_dir() and any(d.glob("*.ipynb")))
+
+
+def _notebooks(root: Path, aid: str) -> list[str]:
+    return sorted(p.stem for p in (root / SOURCE / aid).glob("*.ipynb"))
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Release
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _generate(root: Path, aid: str, release_dir: str, db_url: str | None = None) -> None:
+    cfg = load_config(root)
+    cfg.CourseDirectory.release_directory = release_dir
+    if db_url is not None:
+        cfg.CourseDirectory.db_url = db_url
+    (root / WORKSPACE).mkdir(exist_ok=True)
+    result = _api(cfg).generate_assignment(aid, force=True, create=True)
+    if not result["success"]:
+        raise PipelineError(f"nbgrader generate_assignment failed for {aid}:\n{result.get('error', '')}\n"
+                            f"{result.get('log', '')}")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def release(root: str | os.PathLike, ids: list[str] | None = None, check: bool = False) -> list[str]:
+    """Regenerate ``assignments/<id>/`` from ``solutions/<id>/`` (all assignments by default).
+
+    With ``check``, regenerate into a temporary directory instead (with a temporary gradebook) and return
+    one message per stale, missing or extra file of ``assignments/``; without, return the written files.
+    """
+    root = Path(root).resolve()
+    known = assignment_ids(root)
+    ids = list(ids) if ids else known
+    unknown = [a for a in ids if a not in known]
+    if unknown:
+        raise PipelineError(f"no assignment {', '.join(unknown)} in {SOURCE}/ (known: {', '.join(known)})")
+    out = []
+    if not check:
+        for aid in ids:
+            _generate(root, aid, RELEASE)
+            out += [f"{RELEASE}/{aid}/{name}" for name in _files(root / RELEASE / aid)]
+        return out
+    with tempfile.TemporaryDirectory(prefix="coursekit-release-") as tmp:
+        for aid in ids:
+            _generate(root, aid, str(Path(tmp) / "release"), f"sqlite:///{Path(tmp) / 'gradebook.db'}")
+            fresh, current = _files(Path(tmp) / "release" / aid), (
+                _files(root / RELEASE / aid) if (root / RELEASE / aid).is_dir() else {})
+            for name in sorted(set(fresh) | set(current)):
+                path = f"{RELEASE}/{aid}/{name}"
+                if name not in current:
+                    out.append(f"{path} is missing: run `make release`")
+                elif name not in fresh:
+                    out.append(f"{path} is not generated from {SOURCE}/{aid}: remove it, run `make release`")
+                elif fresh[name] != current[name]:
+                    out.append(f"{path} is out of date with {SOURCE}/{aid}: run `make release`")
+    return out
+
+
+def release_command(root: str | os.PathLike, ids: list[str] | None = None, check: bool = False) -> int:
+    """``coursekit release [ids] [--check]``: regenerate (or check) the student notebooks; the exit code."""
+    try:
+        messages = release(root, ids, check)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if check:
+        for m in messages:
+            print(m)
+        if not messages:
+            print(f"{RELEASE}/ is up to date with {SOURCE}/")
+        return 1 if messages else 0
+    for m in messages:
+        print(f"wrote {m}")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Collecting submissions
+# ------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    """One student's submission of one assignment, as found in the submissions folder."""
+
+    student: str
+    assignment: str
+    files: dict[str, Path] = field(default_factory=dict)
+    """Notebook name -> the original file (only readable, valid notebooks)."""
+    timestamp: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    """Why some expected notebooks cannot be graded (missing, not valid JSON, ...)."""
+
+
+_STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]*")
+
+
+def _check_notebook(path: Path) -> str | None:
+    """Why ``path`` is not a gradable notebook, or ``None``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"{path.name} cannot be read as text ({type(exc).__name__})"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return (f"{path.name} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}): "
+                "the file is damaged or is not a notebook")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("it has no list of cells")
+    except Exception as exc:  # noqa: BLE001 - any reading error makes it ungradable
+        return f"{path.name} is not a Jupyter notebook ({type(exc).__name__}: {exc})"
+    return None
+
+
+def collect_submissions(folder: str | os.PathLike, notebooks: dict[str, list[str]],
+                        only: str | None = None) -> tuple[list[Submission], list[str]]:
+    """Find the submissions in ``folder``.
+
+    Parameters
+    ----------
+    folder : path
+        nbgrader's layout ``<student>/<assignment>/<notebook>.ipynb`` (also ``<student>/<notebook>.ipynb``),
+        or a flat LMS export ``<student>_<assignment>.ipynb`` (or ``<student>_<notebook>.ipynb``); both may
+        be mixed.
+    notebooks : dict
+        Assignment id -> its notebook names (from ``solutions/``).
+    only : str, optional
+        Keep only this assignment.
+
+    Returns
+    -------
+    submissions : list of Submission, sorted by assignment and student
+    skipped : list of str
+        Files and folders that were not recognised, with the reason.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PipelineError(f"{folder} is not a folder of submissions")
+    by_name = {aid: aid for aid in notebooks} | {nb: aid for aid, nbs in notebooks.items() for nb in nbs}
+    found: dict[tuple[str, str], Submission] = {}
+    skipped: list[str] = []
+
+    def submission(student: str, aid: str) -> Submission:
+        return found.setdefault((student, aid), Submission(student, aid))
+
+    def add(student: str, aid: str, nb: str, path: Path) -> None:
+        sub = submission(student, aid)
+        if nb in sub.files:
+            skipped.append(f"{path}: a second copy of {student}'s {nb}.ipynb (kept {sub.files[nb]})")
+            return
+        problem = _check_notebook(path)
+        if problem:
+            sub.problems.append(problem)
+        else:
+            sub.files[nb] = path
+
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            student = entry.name
+            if not _STUDENT_ID.fullmatch(student):
+                skipped.append(f"{entry}: not a valid student id (letters, digits, _ . @ -)")
+                continue
+            for item in sorted(entry.iterdir()):
+                if item.is_dir() and item.name in notebooks:
+                    sub = submission(student, item.name)
+                    if (item / "timestamp.txt").is_file():
+                        sub.timestamp = item / "timestamp.txt"
+                    for nb in notebooks[item.name]:
+                        if (item / f"{nb}.ipynb").is_file():
+                            add(student, item.name, nb, item / f"{nb}.ipynb")
+                    others = sorted(p.name for p in item.iterdir() if p.suffix == ".ipynb"
+                                    and p.stem not in notebooks[item.name])
+                    if others:
+                        sub.problems.append(f"unexpected notebook(s) {', '.join(others)} (not graded)")
+                elif item.is_file() and item.suffix == ".ipynb" and item.stem in by_name:
+                    aid = by_name[item.stem]
+                    nb = item.stem if item.stem in notebooks[aid] else notebooks[aid][0]
+                    add(student, aid, nb, item)
+                elif not item.name.startswith("."):
+                    skipped.append(f"{item}: not an assignment folder or notebook of {student}")
+        elif entry.suffix == ".ipynb":
+            match = None
+            for key in sorted(by_name, key=len, reverse=True):
+                if entry.stem.endswith("_" + key) and len(entry.stem) > len(key) + 1:
+                    match = (entry.stem[: -len(key) - 1], key)
+                    break
+            if match is None:
+                skipped.append(f"{entry}: not named <student>_<assignment>.ipynb for a known assignment")
+                continue
+            if not _STUDENT_ID.fullmatch(match[0]):
+                skipped.append(f"{entry}: the student id {match[0]!r} may hold only letters, digits, _ . @ -")
+                continue
+            student, key = match
+            aid = by_name[key]
+            nb = key if key in notebooks[aid] else notebooks[aid][0]
+            add(student, aid, nb, entry)
+        else:
+            skipped.append(f"{entry}: not a notebook or a student folder")
+
+    subs = [s for s in found.values() if only is None or s.assignment == only]
+    for sub in subs:
+        for nb in notebooks[sub.assignment]:
+            if nb not in sub.files and not any(p.startswith(f"{nb}.ipynb ") for p in sub.problems):
+                sub.problems.append(f"no {nb}.ipynb in the submission")
+    return sorted(subs, key=lambda s: (s.assignment, s.student)), skipped
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Grading
+# ------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class StudentResult:
+    """The grading of one submission, as written to the grades CSV and the report."""
+
+    student: str
+    assignment: str
+    parts: dict[str, float | None]
+    """Autograded part (grade id) -> score."""
+    max_parts: dict[str, float]
+    written: dict[str, float | None]
+    """Manually graded part -> score (None until graded by hand)."""
+    max_written: dict[str, float]
+    status: str
+    problems: list[str] = field(default_factory=list)
+    hints: dict[str, str] = field(default_factory=dict)
+    """Lost part -> the message of its test (first line and likely mistake)."""
+    seconds: float = 0.0
+
+    @property
+    def autograded(self) -> float:
+        return float(sum(v or 0.0 for v in self.parts.values()))
+
+    @property
+    def autograded_max(self) -> float:
+        return float(sum(self.max_parts.values()))
+
+    @property
+    def needs_manual_grade(self) -> bool:
+        return any(v is None for v in self.written.values())
+
+
+def _grade_cells(root: Path, aid: str) -> list[tuple[str, str, float]]:
+    """(grade id, "code"/"markdown", points) of the graded cells of an assignment, in notebook order."""
+    out = []
+    for nb in _notebooks(root, aid):
+        for cell in nbformat.read(root / SOURCE / aid / f"{nb}.ipynb", as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                out.append((meta["grade_id"], cell.cell_type, float(meta.get("points", 0))))
+    return out
+
+
+def read_scores(root: str | os.PathLike, assignment: str, student: str) -> dict[str, dict[str, Any]]:
+    """The gradebook's grades of one submission: grade id -> nbgrader's grade dict (``score``, ``max_score``,
+    ``auto_score``, ``manual_score``, ``needs_manual_grade``, ``cell_type``, ...)."""
+    with _gradebook(load_config(root)) as gb:
+        sub = gb.find_submission(assignment, student)
+        return {g.name: g.to_dict() | {"score": g.score} for nb in sub.notebooks for g in nb.grades}
+
+
+def _zero(cfg: Config, aid: str, student: str) -> None:
+    """Record a submission that could not be graded: every part 0, nothing left to grade by hand."""
+    with _gradebook(cfg) as gb:
+        gb.update_or_create_student(student)
+        sub = gb.update_or_create_submission(aid, student)
+        for nb in sub.notebooks:
+            for g in nb.grades:
+                g.auto_score, g.manual_score, g.needs_manual_grade = 0.0, None, False
+        gb.db.commit()
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    line = next((s.strip() for s in str(text).splitlines() if s.strip()), "")
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _problems_of(nb: NotebookNode, timeout: int) -> tuple[list[str], dict[str, str]]:
+    """Errors in an autograded notebook: per-student problems, and the message of each failed test cell."""
+    from coursekit.grading import MESSAGE_HINT
+
+    problems, hints = [], {}
+    not_answered = []
+    for i, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if not errors:
+            continue
+        err = errors[-1]
+        meta = cell.metadata.get("nbgrader", {})
+        name = meta.get("grade_id") or f"cell {i}"
+        ename, evalue = err.get("ename", "Error"), str(err.get("evalue", ""))
+        if ename in TIMEOUT_ERRORS:
+            text = f"did not finish within {timeout} s and was stopped (an infinite loop?)"
+        else:
+            text = f"{ename}: {_first_line(evalue)}"
+            if MESSAGE_HINT in evalue:  # the last part of a coursekit.grading message, maybe wrapped
+                text += " Likely mistake: " + " ".join(evalue.split(MESSAGE_HINT, 1)[1].split())
+        if meta.get("grade"):
+            hints[name] = text
+        elif ename == "NotImplementedError" and meta.get("solution"):
+            not_answered.append(name)
+        elif ename in TIMEOUT_ERRORS:
+            problems.append(f"{name} {text}")
+        elif not meta.get("locked"):  # a failing public test is reported by its hidden test
+            problems.append(f"{name} raised {text}")
+    if not_answered:
+        problems.insert(0, f"not answered (raise NotImplementedError): {', '.join(not_answered)}")
+    return problems, hints
+
+
+@contextlib.contextmanager
+def _single_threaded_blas() -> Iterator[None]:
+    """Kernels inherit one BLAS thread each: grading is many small jobs, and oversubscribed threads crawl."""
+    keys = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved = {k: os.environ.get(k) for k in keys}
+    for k in keys:
+        os.environ.setdefault(k, "1")
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _fallback_feedback(path: Path, aid: str, student: str, max_score: float, reasons: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+    path.write_text(
+        f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(aid)} — "
+        f"{html.escape(student)}</title></head>\n<body>"
+        f"<h1>{html.escape(aid)} (Score: 0 / {max_score:g})</h1>\n"
+        f"<p>Your submission could not be graded:</p><ul>{items}</ul>\n<p>Submit the notebook file "
+        f"{html.escape(path.stem)}.ipynb itself (File → Download in Jupyter), after <i>Restart &amp; Run All"
+        "</i>.</p></body></html>\n", encoding="utf-8")
+
+
+def _clear(cfg: Config, student: str, aid: str) -> None:
+    root = Path(cfg.CourseDirectory.root)
+    for step in ("submitted_directory", "autograded_directory", "feedback_directory"):
+        shutil.rmtree(root / cfg.CourseDirectory[step] / student / aid, ignore_errors=True)
+
+
+def _sync_gradebook(root: Path, aid: str) -> list[str]:
+    """Record the current ``solutions/<aid>`` (cells, points, hidden tests) in the gradebook, without
+    touching ``assignments/``; return a warning if ``assignments/`` is stale (students may have an old
+    version)."""
+    messages = []
+    with tempfile.TemporaryDirectory(prefix="coursekit-sync-") as tmp:
+        _generate(root, aid, str(Path(tmp) / "release"))
+        fresh = _files(Path(tmp) / "release" / aid)
+        current = _files(root / RELEASE / aid) if (root / RELEASE / aid).is_dir() else {}
+        if fresh != current:
+            messages.append(f"warning: {RELEASE}/{aid} is out of date with {SOURCE}/{aid} "
+                            "(run `make release`)")
+    return messages
+
+
+def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
+          timeout: int | None = None, echo: Callable[[str], None] = print) -> list[StudentResult]:
+    """Autograde every submission in ``submissions``; write feedback, ``grades.csv`` and ``report.md``.
+
+    Parameters
+    ----------
+    root : path
+        The course root (holds ``solutions/`` and ``nbgrader_config.py``); the workspace is ``root/grading``.
+    submissions : path
+        The class's submissions (see :func:`collect_submissions`); only read, never modified.
+    assignment : str, optional
+        Grade only this assignment.
+    timeout : int, optional
+        Seconds a cell may run (default: ``Execute.timeout`` of the config, else :data:`DEFAULT_TIMEOUT`).
+    echo : callable
+        Where progress lines go.
+
+    Returns
+    -------
+    list of StudentResult, in grading order.
+    """
+    root = Path(root).resolve()
+    cfg = load_config(root, timeout)
+    cell_timeout = int(cfg.Execute.timeout)
+    ids = assignment_ids(root)
+    if assignment is not None and assignment not in ids:
+        raise PipelineError(f"no assignment {assignment!r} in {SOURCE}/ (known: {', '.join(ids)})")
+    notebooks = {aid: _notebooks(root, aid) for aid in ids}
+    subs, skipped = collect_submissions(submissions, notebooks, assignment)
+    for s in skipped:
+        echo(f"skipped {s}")
+    if not subs:
+        raise PipelineError(f"no submissions found in {submissions}")
+    (root / WORKSPACE).mkdir(exist_ok=True)
+    for aid in sorted({s.assignment for s in subs}):
+        for message in _sync_gradebook(root, aid):
+            echo(message)
+    cells = {aid: _grade_cells(root, aid) for aid in {s.assignment for s in subs}}
+    api = _api(cfg)
+    results = []
+    with _single_threaded_blas(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not about the class
+        for i, sub in enumerate(subs, start=1):
+            start = time.perf_counter()
+            results.append(_grade_one(root, cfg, api, sub, cells[sub.assignment], cell_timeout))
+            r = results[-1]
+            r.seconds = time.perf_counter() - start
+            note = f" ({r.status})" if r.status != "graded" else ""
+            score = f"{r.autograded:g}/{r.autograded_max:g}"
+            echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {score}{note}")
+    reports = root / WORKSPACE / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    _write_csv(reports / "grades.csv", results, cells)
+    summary = _write_report(reports / "report.md", results, cells, cell_timeout, skipped)
+    echo(summary)
+    echo(f"grades: {reports / 'grades.csv'}\nreport: {reports / 'report.md'}\n"
+         f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
+    return results
+
+
+def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission,
+               cells: list[tuple[str, str, float]], timeout: int) -> StudentResult:
+    aid, student = sub.assignment, sub.student
+    _clear(cfg, student, aid)
+    problems = list(sub.problems)
+    status = "graded"
+    autograded = False
+    if sub.files:
+        dest = root / cfg.CourseDirectory.submitted_directory / student / aid
+        dest.mkdir(parents=True)
+        for nb, path in sub.files.items():
+            shutil.copyfile(path, dest / f"{nb}.ipynb")
+        if sub.timestamp is not None:
+            shutil.copyfile(sub.timestamp, dest / "timestamp.txt")
+        result = api.autograde(aid, student, force=True, create=True)
+        autograded = result["success"]
+        if not autograded:
+            error = result.get("log", "") + result.get("error", "")
+            reason = next((line.split("]", 1)[-1].strip() for line in error.splitlines()
+                           if "unresponsive" in line or "Error" in line), "nbgrader could not autograde it")
+            problems.append(f"autograding failed: {_first_line(reason)}")
+            status = "autograding failed"
+    else:
+        status = "not graded"
+    if not autograded:
+        _zero(cfg, aid, student)
+    hints: dict[str, str] = {}
+    if autograded:
+        folder = root / cfg.CourseDirectory.autograded_directory / student / aid
+        for nb_path in sorted(folder.glob("*.ipynb")):
+            extra, found = _problems_of(nbformat.read(nb_path, as_version=4), timeout)
+            problems += extra
+            hints |= found
+        fb = api.generate_feedback(aid, student, force=True)
+        if not fb["success"]:
+            problems.append(f"feedback could not be generated: {_first_line(fb.get('error', ''))}")
+    max_auto = sum(p for _, kind, p in cells if kind == "code")
+    for nb in _notebooks(root, aid):
+        target = root / cfg.CourseDirectory.feedback_directory / student / aid / f"{nb}.html"
+        if not target.exists():
+            _fallback_feedback(target, aid, student, max_auto, problems or ["it could not be run"])
+    grades = read_scores(root, aid, student)
+    auto = {gid: p for gid, kind, p in cells if kind == "code"}
+    parts = {gid: grades.get(gid, {}).get("score") for gid in auto}
+    written = {}
+    for gid, kind, _ in cells:
+        if kind != "code":
+            g = grades.get(gid, {})
+            written[gid] = None if g.get("needs_manual_grade") else g.get("score")
+    lost_hints = {gid: text for gid, text in hints.items() if gid in auto and (parts[gid] or 0.0) < auto[gid]}
+    max_written = {gid: p for gid, kind, p in cells if kind != "code"}
+    return StudentResult(student, aid, parts, auto, written, max_written, status, problems, lost_hints)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Reports
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+Cells = dict[str, list[tuple[str, str, float]]]
+"""Assignment id -> (grade id, cell type, points) of its graded cells."""
+
+
+def _write_csv(path: Path, results: list[StudentResult], cells: Cells) -> None:
+    every = [(g, kind) for aid in sorted(cells) for g, kind, _ in cells[aid]]
+    auto_cols = list(dict.fromkeys(g for g, kind in every if kind == "code"))
+    written_cols = list(dict.fromkeys(g for g, kind in every if kind != "code"))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["student", "assignment", *auto_cols, "autograded", "autograded_max", *written_cols,
+                      "written", "written_max", "needs_manual_grade", "status"])
+        for r in sorted(results, key=lambda r: (r.assignment, r.student)):
+            written = sum(v or 0.0 for v in r.written.values())
+            out.writerow([r.student, r.assignment, *(_fmt(r.parts.get(c)) for c in auto_cols),
+                          _fmt(r.autograded), _fmt(r.autograded_max),
+                          *(_fmt(r.written.get(c)) for c in written_cols), _fmt(written),
+                          _fmt(sum(r.max_written.values())), r.needs_manual_grade, r.status])
+
+
+def _short_hint(text: str) -> str:
+    """The likely mistake of a test message, else its first line without the exception name."""
+    hint = text.split("Likely mistake: ", 1)
+    if len(hint) == 2:
+        return _first_line(hint[1], 90)
+    text = text.removeprefix("AssertionError: ").removeprefix("ShortcutError: ")
+    return _first_line(text, 90)
+
+
+def _write_report(path: Path, results: list[StudentResult], cells: Cells,
+                  timeout: int, skipped: list[str]) -> str:
+    lines, summary = [], []
+    for aid in sorted(cells):
+        rs = [r for r in results if r.assignment == aid]
+        if not rs:
+            continue
+        auto = [(g, p) for g, kind, p in cells[aid] if kind == "code"]
+        written = [(g, p) for g, kind, p in cells[aid] if kind != "code"]
+        total_max = sum(p for _, p in auto)
+        mean_total = sum(r.autograded for r in rs) / len(rs)
+        head = (f"{aid}: {len(rs)} submissions, mean {mean_total:.1f}/{total_max:g} autograded points "
+                f"(per-cell timeout {timeout} s)")
+        lines += [f"# Grading report — {aid}", "", head + ".", ""]
+        if written:
+            pending = sum(r.needs_manual_grade for r in rs)
+            names, points = ", ".join(g for g, _ in written), sum(p for _, p in written)
+            lines += [f"Written answers ({names}; {points:g} points) are graded by hand in the gradebook and "
+                      f"reported apart: {pending} submission(s) to grade.", ""]
+        lines += ["## Per question", "", "| part | points | mean | lost points | most common problem |",
+                  "|---|---|---|---|---|"]
+        table = [head, f"{'part':<22} {'points':>6} {'mean':>6} {'lost':>5}  most common problem"]
+        for gid, pts in auto:
+            scores = [r.parts.get(gid) or 0.0 for r in rs]
+            lost = [r for r in rs if (r.parts.get(gid) or 0.0) < pts]
+            common = Counter(_short_hint(r.hints[gid]) for r in lost if gid in r.hints).most_common(1)
+            problem = f"{common[0][0]} ({common[0][1]})" if common else ""
+            mean = sum(scores) / len(scores)
+            cell = problem.replace("|", "\\|")
+            lines.append(f"| {gid} | {pts:g} | {mean:.2f} | {len(lost)} | {cell} |")
+            table.append(f"{gid:<22} {pts:>6g} {mean:>6.2f} {len(lost):>5}  {problem}")
+        lines.append(f"| **autograded total** | {total_max:g} | {mean_total:.2f} | "
+                     f"{sum(r.autograded < total_max for r in rs)} | |")
+        table.append(f"{'autograded total':<22} {total_max:>6g} {mean_total:>6.2f} "
+                     f"{sum(r.autograded < total_max for r in rs):>5}")
+        lines += ["", "## Problems per student", ""]
+        for r in rs:
+            lost = [(g, p) for g, p in auto if (r.parts.get(g) or 0.0) < p]
+            if not lost and not r.problems:
+                continue
+            lines.append(f"### {r.student}: {r.autograded:g}/{total_max:g} ({r.status})")
+            lines += [f"- {p}" for p in r.problems]
+            for g, p in lost:
+                lines.append(f"- {g}: {_fmt(r.parts.get(g)) or 0}/{p:g} — {r.hints.get(g, 'not run')}")
+            lines.append("")
+        summary.append("\n".join(table))
+    if skipped:
+        lines += ["## Skipped files", ""] + [f"- {s}" for s in skipped] + [""]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n\n".join(summary)
+
+
+def grade_command(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
+                  timeout: int | None = None) -> int:
+    """``coursekit grade SUBMISSIONS [--assignment ID] [--timeout S]``; returns the exit code (0: every
+    submission was processed, whatever its score; 2: nothing to grade or a wrong argument)."""
+    try:
+        grade(root, submissions, assignment, timeout)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
