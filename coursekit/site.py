@@ -1,0 +1,172 @@
+"""Build the course site (Jupyter Book 1) into ``_build/html``: ``coursekit build`` / ``make book``.
+
+The book's root is the repository root (``_config.yml`` and ``_toc.yml`` live there). Chapters are MyST
+Markdown notebooks executed at build time through the jupyter-cache in ``_build/.jupyter_cache``, so a
+rebuild with nothing changed re-runs no chapter. With ``strict=True`` every Sphinx warning is an error
+(``--warningiserror``), but the build keeps going to report all of them at once (``--keep-going``).
+The build log is kept in ``_build/build.log``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+#: Where the site, the build log, the executed notebooks and the execution cache go, relative to the root.
+BUILD_DIR = "_build"
+HTML_DIR = f"{BUILD_DIR}/html"
+LOG_FILE = f"{BUILD_DIR}/build.log"
+CACHE_DIR = f"{BUILD_DIR}/.jupyter_cache"
+SOURCE_SUFFIXES = (".md", ".ipynb")
+
+_JB_MAIN = "import sys; from jupyter_book.cli.main import main; sys.exit(main())"
+# "book/x.md: WARNING: Executing notebook failed: ..." or "... ExecutionError: /abs/path/book/x.md"
+_EXEC_FAILED = re.compile(
+    r"^(?P<path>\S+?\.(?:md|ipynb))(?::\d+)?: (?:WARNING|ERROR): Executing notebook failed")
+_EXEC_ERROR = re.compile(r"ExecutionError: (?P<path>\S+?\.(?:md|ipynb))\b")
+_WARNING = re.compile(r": (WARNING|ERROR|CRITICAL): ")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def toc_files(root: str | os.PathLike = ".") -> list[str]:
+    """Return the documents listed in ``_toc.yml`` (root first), without suffix, in reading order."""
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def chapter_files(root: str | os.PathLike = ".") -> list[Path]:
+    """Return the chapter sources (the executed notebooks ``book/*.md`` listed in the "Chapters" part)."""
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(p for p in toc["parts"] if p.get("caption") == "Chapters")
+    return [Path(root) / f"{c['file']}.md" for c in part["chapters"]]
+
+
+def missing_sources(root: str | os.PathLike = ".") -> list[str]:
+    """Return the documents of ``_toc.yml`` without a source file (``.md`` or ``.ipynb``) under ``root``."""
+    root = Path(root)
+    return [doc for doc in toc_files(root)
+            if not any((root / f"{doc}{suffix}").is_file() for suffix in SOURCE_SUFFIXES)]
+
+
+def build_command(root: str | os.PathLike = ".", strict: bool = True) -> list[str]:
+    """Return the ``jupyter-book build`` command line (run with this Python) for the book at ``root``."""
+    cmd = [sys.executable, "-c", _JB_MAIN, "build", str(root), "--builder", "html"]
+    if strict:
+        cmd += ["--warningiserror", "--nitpick", "--keep-going"]
+    return cmd
+
+
+def _say(message: str) -> None:
+    print(f"[coursekit build] {message}", flush=True)
+
+
+def _diagnose(lines: list[str], root: Path) -> list[str]:
+    """Turn the build output into short messages that name the failing chapter or the warnings."""
+    messages, failed = [], []
+    for line in lines:
+        match = _EXEC_FAILED.search(line) or _EXEC_ERROR.search(line)
+        if match:
+            path = Path(match["path"])
+            if path.is_absolute() and path.is_relative_to(root):
+                path = path.relative_to(root)
+            if path.as_posix() not in failed:
+                failed.append(path.as_posix())
+    for rel in failed:
+        report = root / HTML_DIR / "reports" / Path(rel).with_suffix(".err.log")
+        where = f" (traceback in {report.relative_to(root)})" if report.is_file() else " (traceback above)"
+        messages.append(f"chapter {rel} raised an error while it was executed{where}; "
+                        "fix the cell and rebuild")
+    warnings = [line.strip() for line in lines if _WARNING.search(line)]
+    if warnings:
+        messages.append(f"{len(warnings)} warning(s), which are errors in a strict build:")
+        messages += [f"  {w}" for w in warnings[:30]]
+        if len(warnings) > 30:
+            messages.append(f"  ... and {len(warnings) - 30} more (see {LOG_FILE})")
+    return messages
+
+
+def build(root: str | os.PathLike = ".", strict: bool = True) -> int:
+    """Build the course site at ``root`` into ``root/_build/html`` and return the exit code (0 = success).
+
+    Runs ``jupyter-book build`` in a subprocess with the same Python environment, streaming its output and
+    saving it in ``_build/build.log``. Chapters are executed through the jupyter-cache, so unchanged chapters
+    are not re-run. ``strict=True`` turns warnings into errors (``--warningiserror --nitpick --keep-going``).
+    Prints where the site is and how long the build took.
+
+    Parameters
+    ----------
+    root : str or path-like
+        The repository root, holding ``_config.yml`` and ``_toc.yml``.
+    strict : bool
+        Treat every Sphinx warning as an error.
+
+    Returns
+    -------
+    int
+        The exit code of the build: 0 when the site was built (without warnings, if strict).
+    """
+    start = time.perf_counter()
+    root = Path(root).resolve()
+    for name in ("_config.yml", "_toc.yml"):
+        if not (root / name).is_file():
+            _say(f"{root / name} not found: run the build from the repository root or pass --root")
+            return 2
+    missing = missing_sources(root)
+    if missing:
+        for doc in missing:
+            _say(f"missing page: {doc} is listed in _toc.yml but neither {doc}.md nor {doc}.ipynb exists; "
+                 "create it or remove it from _toc.yml")
+        return 2
+
+    log_path = root / LOG_FILE
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    cmd = build_command(root, strict)
+    # One BLAS thread: the chapters multiply small matrices, where threads only compete for the cores.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "NO_COLOR": "1",
+           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    _say(f"building {root} ({'strict: warnings are errors' if strict else 'not strict'}); log: {LOG_FILE}")
+    lines: list[str] = []
+    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+        errors="replace",
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = _ANSI.sub("", line)
+            print(line, end="", flush=True)
+            log.write(line)
+            lines.append(line)
+        returncode = proc.wait()
+
+    elapsed = time.perf_counter() - start
+    executed = sum("Executing notebook using" in line for line in lines)
+    cached = sum("Using cached notebook" in line for line in lines)
+    index = root / HTML_DIR / "index.html"
+    if returncode == 0:
+        _say(f"notebooks executed: {executed}, taken from the cache: {cached}")
+        _say(f"site built in {elapsed:.1f} s: open {index}")
+    else:
+        messages = _diagnose(lines, root) or [f"jupyter-book exited with code {returncode}; see {LOG_FILE}"]
+        for message in messages:
+            _say(message)
+        _say(f"build FAILED after {elapsed:.1f} s (exit code {returncode}); full log in {log_path}")
+        if index.is_file():
+            _say(f"an incomplete site may be at {index}")
+    return returncode

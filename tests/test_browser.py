@@ -1,0 +1,214 @@
+"""The built site in a real browser: headless Chromium (Debian's chromium + chromedriver) driven by Selenium.
+
+The site (built once per session by the ``site_build`` fixture, tests/conftest.py) is served from
+``_build/html`` by a local HTTP server on 127.0.0.1 in a thread. For the landing page, every chapter and every
+assignment: no console error, every image loaded, MathJax (served by the site) has typeset the math without
+errors, the download buttons link to files that exist, no request leaves 127.0.0.1, and a full-page screenshot
+goes to ``artifacts/screenshots/``. Without chromium/chromedriver the tests skip and say how to install them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import tempfile
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from coursekit import site
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROME_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+WINDOW = (1280, 1600)
+PAGE_TIMEOUT = 60  # seconds for a page, its images and MathJax
+MAX_SCREENSHOT_HEIGHT = 30_000  # pixels; longer pages are cut there
+CHAPTER_PAGES = [doc for doc in site.toc_files(ROOT) if doc.startswith("book/")
+                 and doc not in ("book/intro", "book/glossary", "book/bibliography")]
+ASSIGNMENT_PAGES = [doc for doc in site.toc_files(ROOT) if doc.startswith("assignments/")]
+PAGES = ["book/intro", *CHAPTER_PAGES, *ASSIGNMENT_PAGES]
+
+pytestmark = pytest.mark.slow
+
+# Resolves with the number of typeset math containers (or a string saying what went wrong).
+WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const start = Date.now();
+(function wait() {
+  const mj = window.MathJax;
+  if (mj && mj.startup && mj.startup.promise) {
+    mj.startup.promise.then(
+      () => done({containers: document.querySelectorAll('mjx-container').length,
+                  errors: Array.from(document.querySelectorAll('mjx-merror')).map(e => e.textContent)}),
+      (err) => done('MathJax failed: ' + err));
+  } else if (Date.now() - start > 30000) {
+    done('MathJax never started');
+  } else {
+    setTimeout(wait, 100);
+  }
+})();
+"""
+
+# Resolves with the images that did not load, after every image has finished loading or failing.
+WAIT_FOR_IMAGES = """
+const done = arguments[arguments.length - 1];
+const images = Array.from(document.images);
+images.forEach(img => { img.loading = 'eager'; });
+Promise.all(images.map(img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; })))
+  .then(() => done(images.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src)));
+"""
+
+
+def _browser_missing() -> str | None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        return (f"{' and '.join(missing)} not found: install the headless browser with `make browser` "
+                "(or `apt-get install chromium chromium-driver`) to run the browser tests")
+    return None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site_build) -> Iterator[str]:
+    """Serve _build/html on 127.0.0.1 (an ephemeral port) from a thread; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site_build.html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[object]:
+    """One headless Chromium for the module; Selenium is given the driver so it never downloads one."""
+    reason = _browser_missing()
+    if reason:
+        pytest.skip(reason)
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not go online
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in [*CHROME_FLAGS, f"--window-size={WINDOW[0]},{WINDOW[1]}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        browser.set_page_load_timeout(PAGE_TIMEOUT)
+        browser.set_script_timeout(PAGE_TIMEOUT)
+        try:
+            yield browser
+        finally:
+            browser.quit()
+
+
+def _requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _full_page_screenshot(driver, path: Path) -> None:
+    """Screenshot the whole page: grow the window to the page's height, shoot, restore the window."""
+    width, height = WINDOW
+    full = driver.execute_script("return Math.max(document.body.scrollHeight, "
+                                 "document.documentElement.scrollHeight)")
+    driver.set_window_size(width, min(max(full, height), MAX_SCREENSHOT_HEIGHT))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(driver.get_screenshot_as_png())
+    finally:
+        driver.set_window_size(width, height)
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as response:  # a local URL: the test server
+        return response.status, response.read()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_offline_in_a_browser(driver, server: str, page: str) -> None:
+    url = urljoin(server, f"{page}.html")
+    driver.get_log("browser"), driver.get_log("performance")  # drop what earlier pages left
+    driver.get(url)
+
+    # every image loaded
+    broken = driver.execute_async_script(WAIT_FOR_IMAGES)
+    assert not broken, f"{page}: images that did not load: {broken}"
+
+    # MathJax, from the site itself, typeset every equation without a TeX error
+    has_math = driver.execute_script("return document.querySelectorAll('.math').length") > 0
+    if page in CHAPTER_PAGES:
+        assert has_math, f"{page}: a chapter should have equations"
+    if has_math:
+        result = driver.execute_async_script(WAIT_FOR_MATHJAX)
+        assert isinstance(result, dict), f"{page}: {result}"
+        assert result["containers"] > 0, f"{page}: MathJax typeset nothing"
+        assert not result["errors"], f"{page}: TeX errors: {result['errors']}"
+        src = driver.execute_script("return Array.from(document.scripts).map(s => s.src)"
+                                    ".filter(s => /mathjax/i.test(s))")
+        assert src and all(s.startswith(server) for s in src), f"{page}: MathJax not from the site: {src}"
+
+    # the download buttons point at files the server has
+    downloads = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.dropdown-download-buttons a[href]')).map(a => a.href)"
+        ".filter(h => !h.startsWith('javascript'))")
+    assert downloads, f"{page}: no download button"
+    for href in downloads:
+        status, body = _fetch(href)
+        assert status == 200 and body, f"{page}: download {href} gave HTTP {status}"
+        if href.endswith(".ipynb"):
+            assert json.loads(body)["cells"], f"{page}: {href} is not a notebook"
+
+    _full_page_screenshot(driver, SCREENSHOTS / (page.replace("/", "__") + ".png"))
+
+    # nothing failed in the console, and nothing was fetched from the internet
+    errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"{page}: console errors: {errors}"
+    requests = _requested_urls(driver)
+    driver.execute_script("localStorage.clear(); sessionStorage.clear();")  # the next page is a first visit
+    external = sorted({u for u in requests
+                       if urlsplit(u).scheme in ("http", "https", "ws", "wss") and not u.startswith(server)})
+    assert not external, f"{page}: requests that left the site: {external}"
+
+
+def test_search_finds_pages(driver, server: str) -> None:
+    driver.get(urljoin(server, "search.html?q=sigmoid"))
+    found = driver.execute_async_script("""
+const done = arguments[arguments.length - 1];
+const start = Date.now();
+(function wait() {
+  const items = document.querySelectorAll('#search-results ul.search li a');
+  if (items.length) done(Array.from(items).map(a => a.getAttribute('href')));
+  else if (Date.now() - start > 30000) done([]);
+  else setTimeout(wait, 200);
+})();
+""")
+    assert any("book/glossary" in href for href in found), f"searching 'sigmoid' found {found}"
+    errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"search page: console errors: {errors}"

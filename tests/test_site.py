@@ -1,0 +1,388 @@
+"""The course site (Jupyter Book 1): configuration, the strict build, the built pages, leaks, caching.
+
+The site is built once per session by the ``site_build`` fixture (tests/conftest.py) on the repository
+itself, with warnings as errors. The tests then read ``_build/html``, the jupyter-cache in
+``_build/.jupyter_cache`` and the build log. The last test rebuilds with nothing changed and checks that
+no chapter is executed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+import yaml
+
+from coursekit import site
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ["classification", "overfitting", "regularization", "optimization", "gradients"]
+ASSIGNMENTS = ["hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients"]
+MIN_FIGURES_PER_CHAPTER = 3
+REPOSITORY_URL = "https://github.com/ml-course/classification-optimization"
+BIB_KEYS = [
+    "cox1958logistic", "tibshirani1996lasso", "hoerl1970ridge", "zou2005elasticnet", "beck2009fista",
+    "robbins1951sgd", "polyak1964momentum", "nesterov1983", "duchi2011adagrad", "tieleman2012rmsprop",
+    "kingma2015adam", "loshchilov2017sgdr", "bottou2018optimization", "glorot2010understanding",
+    "he2015delving", "he2016residual", "pascanu2013difficulty", "bengio1994learning", "hochreiter1991",
+    "ioffe2015batchnorm", "goodfellow2016deep", "hastie2009elements", "bishop2006pattern",
+    "murphy2012machine", "mcauley2013amateurs", "kohavi1995crossvalidation", "srivastava2014dropout",
+]
+GLOSSARY_TERMS = [
+    "logistic regression", "sigmoid", "softmax", "log-likelihood", "cross-entropy", "decision boundary",
+    "confusion matrix", "precision", "recall", "F1 score", "ROC curve", "AUC", "class imbalance",
+    "imputation", "overfitting", "validation set", "cross-validation", "early stopping",
+    "bias-variance trade-off", "regularization", "L1 penalty", "L2 penalty", "weight decay",
+    "soft-thresholding", "proximal gradient",
+    "elastic net", "regularization path", "gradient descent", "stochastic gradient descent", "mini-batch",
+    "learning rate", "learning-rate schedule", "momentum", "Nesterov momentum", "Adagrad", "RMSProp", "Adam",
+    "condition number", "exploding gradients", "vanishing gradients", "backpropagation", "Jacobian",
+    "Xavier initialization", "He initialization", "ReLU", "residual connection", "batch normalization",
+    "gradient clipping", "recurrent neural network",
+]
+# Solution and hidden-test regions of nbgrader source notebooks.
+SECRET_REGIONS = [
+    re.compile(r"###\s*BEGIN SOLUTION(.*?)###\s*END SOLUTION", re.S),
+    re.compile(r"###\s*BEGIN HIDDEN TESTS(.*?)###\s*END HIDDEN TESTS", re.S),
+]
+MIN_SECRET_LINE = 8  # shorter lines ("pass", "return w") are too common to prove a leak
+
+
+def _soup(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _article(soup):
+    return soup.select_one("article.bd-article") or soup.select_one("main") or soup
+
+
+def _local_target(page: Path, ref: str) -> Path | None:
+    """The file a relative link of a built page points to, or None for an external/absolute URL."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    return (page.parent / unquote(parts.path)).resolve()
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ------------------------------------------------------------------ configuration (fast, no build needed)
+
+def test_toc_lists_landing_page_chapters_assignments_and_reference() -> None:
+    assert site.toc_files(ROOT) == (
+        ["book/intro"] + [f"book/{c}" for c in CHAPTERS]
+        + [f"assignments/{a}/{a}" for a in ASSIGNMENTS] + ["book/glossary", "book/bibliography"]
+    )
+    chapters = [p.relative_to(ROOT).as_posix() for p in site.chapter_files(ROOT)]
+    assert chapters == [f"book/{c}.md" for c in CHAPTERS]
+
+
+def test_config_caches_execution_and_keeps_instructor_files_out() -> None:
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    config = yaml.safe_load(text)
+    assert config["only_build_toc_files"] is True
+    for folder in ("solutions", "grading", ".venv", "tests", "artifacts", "_build"):
+        assert folder in config["exclude_patterns"] and f"{folder}/**" in config["exclude_patterns"], folder
+    execute = config["execute"]
+    assert execute["execute_notebooks"] == "cache"
+    assert execute["allow_errors"] is False and execute["raise_on_error"] is True
+    assert any(p.startswith("assignments/") for p in execute["exclude_patterns"])
+    assert execute["timeout"] >= 300
+    assert text.count(REPOSITORY_URL) == 1, "the repository URL must be given in one place only"
+    launch = config["launch_buttons"]
+    assert launch["binderhub_url"] and launch["colab_url"] and launch["jupyterhub_url"]
+    assert "coursekit.sphinxext" in config["sphinx"]["extra_extensions"]
+    assert config["sphinx"]["config"]["math_numfig"] is True and config["sphinx"]["config"]["numfig"] is True
+
+
+def test_references_bib_holds_every_primary_source() -> None:
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "book" / "references.bib"))
+    missing = sorted(set(BIB_KEYS) - set(bib.entries))
+    assert not missing, f"book/references.bib lacks {missing}"
+    for key in BIB_KEYS:
+        entry = bib.entries[key]
+        assert entry.persons.get("author"), f"{key} has no author"
+        assert entry.fields.get("title") and re.fullmatch(r"19\d\d|20\d\d", entry.fields.get("year", "")), key
+
+
+def test_build_names_a_missing_chapter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "book").mkdir()
+    for doc in site.toc_files(ROOT):
+        if doc != "book/overfitting":
+            (tmp_path / f"{doc}.md").parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / f"{doc}.md").write_text("# Page\n", encoding="utf-8")
+    assert site.build(tmp_path) != 0
+    out = capsys.readouterr().out
+    assert "book/overfitting" in out and "missing" in out
+    assert not (tmp_path / site.HTML_DIR).exists(), "nothing should be built when a chapter is missing"
+
+
+@pytest.mark.slow
+def test_build_fails_and_names_a_chapter_that_raises(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    (tmp_path / "book").mkdir()
+    shutil.copy(ROOT / "book" / "references.bib", tmp_path / "book" / "references.bib")
+    toc = {"format": "jb-book", "root": "book/intro",
+           "parts": [{"caption": "Chapters", "chapters": [{"file": "book/broken"}]}]}
+    (tmp_path / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    (tmp_path / "book" / "intro.md").write_text("# Intro\n\nA page.\n", encoding="utf-8")
+    (tmp_path / "book" / "broken.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
+        "# Broken\n\n```{code-cell} ipython3\nraise ValueError('deliberate failure in a chapter')\n```\n",
+        encoding="utf-8",
+    )
+    code = site.build(tmp_path, strict=True)
+    out = capsys.readouterr().out
+    assert code != 0
+    assert "chapter book/broken.md raised an error" in out
+    assert "deliberate failure in a chapter" in out
+
+
+# ------------------------------------------------------------------ the built site
+
+@pytest.mark.slow
+def test_every_chapter_was_executed_without_error(site_build) -> None:
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(ROOT / site.CACHE_DIR))
+    for chapter in site.chapter_files(ROOT):
+        uri = str(chapter.resolve())
+        try:
+            record = cache.get_project_record(uri)
+        except KeyError:
+            pytest.fail(f"{chapter.name} was never executed through the jupyter-cache ({site.CACHE_DIR})")
+        assert not record.traceback, f"{chapter.name} raised while executing:\n{record.traceback}"
+        cached = cache.get_cached_project_nb(uri)
+        assert cached is not None, f"the cache holds no execution of the current {chapter.name}"
+        nb = cache.get_cache_bundle(cached.pk).nb
+        errors = [o for cell in nb.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, f"{chapter.name} has error outputs: {[e.get('ename') for e in errors]}"
+        assert any(cell.get("outputs") for cell in nb.cells), f"{chapter.name} produced no output at all"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_page_has_computed_figures_and_equations(site_build, chapter: str) -> None:
+    page = site_build.html / "book" / f"{chapter}.html"
+    assert page.is_file(), f"{page} was not built"
+    soup = _soup(page)
+    article = _article(soup)
+    sources = [img.get("src", "") for img in article.find_all("img")]
+    targets = [_local_target(page, src) for src in sources]
+    broken = [src for src, target in zip(sources, targets, strict=True)
+              if target is None or not target.is_file()]
+    assert not broken, f"{chapter}: images missing from _build/html: {broken}"
+    figures = {t for t in targets if t is not None}
+    assert len(figures) >= MIN_FIGURES_PER_CHAPTER, (
+        f"{chapter}: {len(figures)} figure(s), a chapter needs at least {MIN_FIGURES_PER_CHAPTER}")
+    assert article.select(".math"), f"{chapter}: no equations (MathJax math containers) on the page"
+    mathjax = [s["src"] for s in soup.find_all("script", src=True) if "mathjax" in s["src"].lower()]
+    assert mathjax and all(_local_target(page, src) is not None and _local_target(page, src).is_file()
+                           for src in mathjax), f"{chapter}: MathJax is not loaded from the site: {mathjax}"
+
+
+@pytest.mark.slow
+def test_landing_and_assignment_pages_exist(site_build) -> None:
+    html = site_build.html
+    assert (html / "index.html").is_file() and "book/intro.html" in (html / "index.html").read_text()
+    intro = _normalize(_article(_soup(html / "book" / "intro.html")).get_text(" "))
+    for phrase in ("pip install -e", "make book", "Assignments and grading", "nbgrader"):
+        assert phrase in intro, f"the landing page should mention {phrase!r}"
+    for a in ASSIGNMENTS:
+        assert (html / "assignments" / a / f"{a}.html").is_file(), f"assignment page {a} was not built"
+    for page in ("glossary", "bibliography"):
+        assert (html / "book" / f"{page}.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_assignment_page_offers_the_student_notebook(site_build, assignment: str) -> None:
+    page = site_build.html / "assignments" / assignment / f"{assignment}.html"
+    soup = _soup(page)
+    links = [a["href"] for a in soup.find_all("a", href=True)
+             if "_sources/" in a["href"] and a["href"].endswith(".ipynb")]
+    assert links, f"{assignment}: no .ipynb download button"
+    source = ROOT / "assignments" / assignment / f"{assignment}.ipynb"
+    for href in links:
+        target = _local_target(page, href)
+        assert target is not None and target.is_file(), f"{assignment}: download {href} does not exist"
+        assert target.is_relative_to(site_build.html / "_sources")
+        assert target.read_bytes() == source.read_bytes(), "the download must be the released notebook"
+        nbformat.validate(nbformat.reads(target.read_text(encoding="utf-8"), as_version=4))
+    assert not _article(soup).select(".cell_output"), f"{assignment} was executed; it must be shown as it is"
+
+
+@pytest.mark.slow
+def test_mathjax_is_served_from_the_site_and_nothing_from_a_cdn(site_build) -> None:
+    html = site_build.html
+    mathjax = html / "_static" / "mathjax"
+    assert (mathjax / "tex-chtml.js").is_file()
+    assert list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")), "MathJax fonts missing"
+    assert (mathjax / "input" / "tex" / "extensions" / "ams.js").is_file(), "MathJax TeX extensions missing"
+    mathjax_cdn = re.compile(
+        r"(jsdelivr\.net|cdnjs\.cloudflare\.com|unpkg\.com|mathjax\.org)[^\s\"']*mathjax", re.I)
+    remote = re.compile(r"^(https?:)?//", re.I)
+    for path in html.rglob("*"):
+        if path.suffix not in {".html", ".js", ".css", ".json"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        rel = path.relative_to(html)
+        assert not mathjax_cdn.search(text), f"{rel} references a MathJax CDN"
+        if path.suffix == ".html":
+            soup = _soup(path)
+            scripts = [s["src"] for s in soup.find_all("script", src=True) if remote.match(s["src"])]
+            assert not scripts, f"{rel} loads scripts from the internet: {scripts}"
+            loaded = {"stylesheet", "preload", "icon"}
+            styles = [link["href"] for link in soup.find_all("link", href=True)
+                      if remote.match(link["href"]) and loaded & set(link.get("rel", []))]
+            assert not styles, f"{rel} loads styles/fonts from the internet: {styles}"
+
+
+@pytest.mark.slow
+def test_glossary_defines_the_course_terms(site_build) -> None:
+    soup = _soup(site_build.html / "book" / "glossary.html")
+    defined = {_normalize(dt.get_text(" ")).rstrip("#¶ ").lower() for dt in soup.select("dl.glossary dt")}
+    missing = [term for term in GLOSSARY_TERMS if term.lower() not in defined]
+    assert not missing, f"glossary lacks {missing}"
+
+
+@pytest.mark.slow
+def test_bibliography_page_lists_every_reference(site_build) -> None:
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "book" / "references.bib"))
+    soup = _soup(site_build.html / "book" / "bibliography.html")
+    entries = soup.select("div.citation, dl.citation > dt")
+    assert len(entries) == len(bib.entries)
+    text = _normalize(_article(soup).get_text(" ")).lower()
+    for key, entry in bib.entries.items():
+        assert entry.persons["author"][0].last_names[0].lower() in text, f"{key}: author not listed"
+        assert entry.fields["year"] in text, key
+
+
+# ------------------------------------------------------------------ leaks of instructor material
+
+def _solution_notebooks() -> list[Path]:
+    return sorted((ROOT / "solutions").glob("**/*.ipynb"))
+
+
+def _split_secrets(nb_path: Path) -> tuple[set[str], str]:
+    """The solution / hidden-test lines of an instructor notebook, and the rest of it (what students see)."""
+    nb = nbformat.read(nb_path, as_version=4)
+    secret: set[str] = set()
+    rest: list[str] = []
+    for cell in nb.cells:
+        source = cell.source
+        if cell.cell_type == "markdown" and cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            regions, source = [source], ""
+        else:
+            regions = [m.group(1) for pattern in SECRET_REGIONS for m in pattern.finditer(source)]
+            for pattern in SECRET_REGIONS:
+                source = pattern.sub("", source)
+        rest.append(source)
+        for region in regions:
+            for line in region.splitlines():
+                line = _normalize(line)
+                if len(line) >= MIN_SECRET_LINE and not line.startswith("#"):
+                    secret.add(line)
+    return secret, "\n".join(rest)
+
+
+def _public_lines(notebooks: list[Path]) -> set[str]:
+    """Lines the site may show: its page sources and the instructor notebooks outside secret regions."""
+    parts = [p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md")]
+    parts += [_split_secrets(nb_path)[1] for nb_path in notebooks]
+    return {_normalize(line) for part in parts for line in part.splitlines()}
+
+
+def _built_lines(html: Path) -> set[str]:
+    """Every line of text in the built site (page text, code blocks, downloadable sources), normalized."""
+    parts = []
+    for path in html.rglob("*"):
+        if not path.is_file() or path.is_relative_to(html / "_static"):
+            continue
+        if path.suffix == ".html":
+            soup = _soup(path)
+            parts += [pre.get_text("") for pre in soup.find_all("pre")]  # code keeps its lines
+            parts.append(soup.get_text("\n"))
+        elif path.suffix in {".ipynb", ".md", ".txt", ".js", ".json", ".py"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".ipynb":
+                text = "\n".join(cell.source for cell in nbformat.reads(text, as_version=4).cells)
+            parts.append(text)
+    return {_normalize(line) for part in parts for line in part.splitlines()}
+
+
+@pytest.mark.slow
+def test_no_instructor_file_is_in_the_site(site_build) -> None:
+    html = site_build.html
+    built = [p for p in html.rglob("*") if p.is_file()]
+    assert not [p for p in built if {"solutions", "grading"} & set(p.relative_to(html).parts)]
+    secret_hashes = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in (ROOT / "solutions").rglob("*")
+                     if p.is_file()}
+    copies = [(p, secret_hashes[h]) for p in built if (h := hashlib.sha256(p.read_bytes()).hexdigest())
+              in secret_hashes]
+    assert not copies, f"instructor files copied into the site: {copies}"
+    for a in ASSIGNMENTS:
+        text = (html / "_sources" / "assignments" / a / f"{a}.ipynb").read_text(encoding="utf-8")
+        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS"):
+            assert marker not in text, f"{a}: the downloadable notebook holds {marker!r}"
+
+
+@pytest.mark.slow
+def test_no_solution_or_hidden_test_text_is_in_the_site(site_build) -> None:
+    notebooks = _solution_notebooks()
+    if not notebooks:
+        pytest.skip("solutions/ holds no instructor notebook yet; nothing to scan for")
+    built, public = _built_lines(site_build.html), _public_lines(notebooks)
+    leaks = {}
+    for nb_path in notebooks:
+        secret, _ = _split_secrets(nb_path)
+        lines = sorted(line for line in secret if line in built and line not in public)
+        if lines:
+            leaks[nb_path.relative_to(ROOT).as_posix()] = lines
+    assert not leaks, f"solution / hidden-test code from solutions/ appears in _build/html: {leaks}"
+
+
+# ------------------------------------------------------------------ the cache: a rebuild runs nothing
+
+@pytest.mark.slow
+def test_rebuild_with_nothing_changed_executes_no_chapter(site_build) -> None:
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(ROOT / site.CACHE_DIR))
+
+    def cached_executions() -> dict[str, tuple[int, object]]:
+        records = {}
+        for chapter in site.chapter_files(ROOT):
+            record = cache.get_cached_project_nb(str(chapter.resolve()))
+            assert record is not None, f"{chapter.name} is not in the execution cache"
+            records[chapter.name] = (record.pk, record.created)
+        return records
+
+    before = cached_executions()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = site.build(ROOT, strict=True)
+    log = out.getvalue()
+    assert code == 0, log[-5000:]
+    executed = [line for line in log.splitlines() if "Executing notebook" in line]
+    assert not executed, f"a rebuild with nothing changed executed: {executed}"
+    assert "notebooks executed: 0" in log
+    assert cached_executions() == before, "the cached executions changed although no chapter did"
