@@ -318,8 +318,9 @@ def log_likelihood_grad(w: np.ndarray, b: float, X: np.ndarray, y: np.ndarray) -
 def _loss_and_grad(w, b, X, y, alpha=0.0, l1_ratio=0.0):
     """Unchecked core of :func:`logistic_loss_and_grad`: one product ``X @ w`` and one ``X.T @ r``."""
     z = X @ w + b
-    r = (sigmoid(z) - y) / X.shape[0]
-    loss = _cross_entropy(z, y).mean() + elastic_net_penalty(w, alpha, l1_ratio)
+    e = np.exp(-np.abs(z))  # shared by the stable sigmoid and the stable cross-entropy: one exp, no overflow
+    r = (np.where(z >= 0, 1.0, e) / (1 + e) - y) / X.shape[0]
+    loss = (np.maximum((1 - 2 * y) * z, 0) + np.log1p(e)).mean() + elastic_net_penalty(w, alpha, l1_ratio)
     return float(loss), X.T @ r + elastic_net_grad(w, alpha, l1_ratio), float(r.sum())
 
 
