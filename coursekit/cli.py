@@ -30,7 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("submissions", help="folder of submissions (nbgrader layout or flat LMS export)")
     p_grade.add_argument("--assignment", help="grade only this assignment id")
     p_grade.add_argument("--root", default=".")
-    p_grade.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds")
+    p_grade.add_argument("--timeout", type=int, default=None,
+                         help="seconds a cell or a graded part may run (default 60)")
+    p_grade.add_argument("--force", action="store_true", help="regrade submissions that did not change")
+    p_grade.add_argument("--seed", type=int, default=None,
+                         help="set the course's secret seed of the hidden inputs (kept in grading/secret_seed)")
+    p_grade.add_argument("--no-sandbox", action="store_true",
+                         help="run students' code without bubblewrap (unsafe; the report says so)")
+    p_grade.add_argument("--memory-mb", type=int, default=None, help="memory per submission (default 4096)")
+    p_grade.add_argument("--submission-timeout", type=float, default=None,
+                         help="seconds per submission (default 600)")
 
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -41,8 +50,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "release":
         return pipeline.release_command(args.root, args.assignments or None, check=args.check)
+    limits = None
+    if args.memory_mb is not None or args.submission_timeout is not None:
+        cfg = pipeline.load_config(args.root, args.timeout)
+        limits = pipeline.grading_limits(cfg, memory_mb=args.memory_mb,
+                                         submission_seconds=args.submission_timeout)
     return pipeline.grade_command(
-        args.root, args.submissions, assignment=args.assignment, timeout=args.timeout
+        args.root, args.submissions, assignment=args.assignment, timeout=args.timeout, force=args.force,
+        seed=args.seed, sandbox=not args.no_sandbox, limits=limits,
     )
 
 

@@ -22,6 +22,7 @@ hidden test cells by a neutral line and their error output by the ``coursekit.gr
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import html
 import json
@@ -61,7 +62,7 @@ DEFAULT_TIMEOUT = 60
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 """Autograding kernels keep no input history on disk and print no start-up warnings."""
 HIDDEN_MARK = "BEGIN HIDDEN TESTS"
-TIMEOUT_ERRORS = ("KeyboardInterrupt", "CellTimeoutError", "DeadKernelError")
+TIMEOUT_ERRORS = ("CellTimeoutError",)
 HIDDEN_PLACEHOLDER = ("# Hidden tests (not shown): your function was compared with the reference on "
                       "many inputs")
 
@@ -430,6 +431,8 @@ class StudentResult:
     hints: dict[str, str] = field(default_factory=dict)
     """Lost part -> the message of its test (first line and likely mistake)."""
     seconds: float = 0.0
+    flags: list[str] = field(default_factory=list)
+    """Answers that look copied from a reference implementation (for the instructor; not scored)."""
 
     @property
     def autograded(self) -> float:
@@ -463,60 +466,14 @@ def read_scores(root: str | os.PathLike, assignment: str, student: str) -> dict[
         return {g.name: g.to_dict() | {"score": g.score} for nb in sub.notebooks for g in nb.grades}
 
 
-def _zero(cfg: Config, aid: str, student: str) -> None:
-    """Record a submission that could not be graded: every part 0, nothing left to grade by hand."""
-    with _gradebook(cfg) as gb:
-        gb.update_or_create_student(student)
-        sub = gb.update_or_create_submission(aid, student)
-        for nb in sub.notebooks:
-            for g in nb.grades:
-                g.auto_score, g.manual_score, g.needs_manual_grade = 0.0, None, False
-        gb.db.commit()
-
-
 def _first_line(text: str, limit: int = 300) -> str:
     line = next((s.strip() for s in str(text).splitlines() if s.strip()), "")
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def _problems_of(nb: NotebookNode, timeout: int) -> tuple[list[str], dict[str, str]]:
-    """Errors in an autograded notebook: per-student problems, and the message of each failed test cell."""
-    from coursekit.grading import MESSAGE_HINT
-
-    problems, hints = [], {}
-    not_answered = []
-    for i, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
-            continue
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if not errors:
-            continue
-        err = errors[-1]
-        meta = cell.metadata.get("nbgrader", {})
-        name = meta.get("grade_id") or f"cell {i}"
-        ename, evalue = err.get("ename", "Error"), str(err.get("evalue", ""))
-        if ename in TIMEOUT_ERRORS:
-            text = f"did not finish within {timeout} s and was stopped (an infinite loop?)"
-        else:
-            text = f"{ename}: {_first_line(evalue)}"
-            if MESSAGE_HINT in evalue:  # the last part of a coursekit.grading message, maybe wrapped
-                text += " Likely mistake: " + " ".join(evalue.split(MESSAGE_HINT, 1)[1].split())
-        if meta.get("grade"):
-            hints[name] = text
-        elif ename == "NotImplementedError" and meta.get("solution"):
-            not_answered.append(name)
-        elif ename in TIMEOUT_ERRORS:
-            problems.append(f"{name} {text}")
-        elif not meta.get("locked"):  # a failing public test is reported by its hidden test
-            problems.append(f"{name} raised {text}")
-    if not_answered:
-        problems.insert(0, f"not answered (raise NotImplementedError): {', '.join(not_answered)}")
-    return problems, hints
-
-
 @contextlib.contextmanager
 def _single_threaded_blas() -> Iterator[None]:
-    """Kernels inherit one BLAS thread each: grading is many small jobs, and oversubscribed threads crawl."""
+    """The grader computes references on small inputs: one BLAS thread each is fastest on a loaded machine."""
     keys = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
     saved = {k: os.environ.get(k) for k in keys}
     for k in keys:
@@ -535,7 +492,7 @@ def _fallback_feedback(path: Path, aid: str, student: str, max_score: float, rea
     path.parent.mkdir(parents=True, exist_ok=True)
     items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
     path.write_text(
-        f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(aid)} — "
+        f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(aid)} — "
         f"{html.escape(student)}</title></head>\n<body>"
         f"<h1>{html.escape(aid)} (Score: 0 / {max_score:g})</h1>\n"
         f"<p>Your submission could not be graded:</p><ul>{items}</ul>\n<p>Submit the notebook file "
@@ -543,16 +500,10 @@ def _fallback_feedback(path: Path, aid: str, student: str, max_score: float, rea
         "</i>.</p></body></html>\n", encoding="utf-8")
 
 
-def _clear(cfg: Config, student: str, aid: str) -> None:
-    root = Path(cfg.CourseDirectory.root)
-    for step in ("submitted_directory", "autograded_directory", "feedback_directory"):
-        shutil.rmtree(root / cfg.CourseDirectory[step] / student / aid, ignore_errors=True)
-
-
-def _sync_gradebook(root: Path, aid: str) -> list[str]:
+def _sync_gradebook(root: Path, aid: str) -> tuple[list[str], dict[str, NotebookNode]]:
     """Record the current ``solutions/<aid>`` (cells, points, hidden tests) in the gradebook, without
     touching ``assignments/``; return a warning if ``assignments/`` is stale (students may have an old
-    version)."""
+    version), and the freshly generated release notebooks (the structure that grading follows)."""
     messages = []
     with tempfile.TemporaryDirectory(prefix="coursekit-sync-") as tmp:
         _generate(root, aid, str(Path(tmp) / "release"))
@@ -561,12 +512,76 @@ def _sync_gradebook(root: Path, aid: str) -> list[str]:
         if fresh != current:
             messages.append(f"warning: {RELEASE}/{aid} is out of date with {SOURCE}/{aid} "
                             "(run `make release`)")
-    return messages
+        notebooks = {Path(name).stem: nbformat.reads(data.decode("utf-8"), as_version=4)
+                     for name, data in fresh.items() if name.endswith(".ipynb")}
+    return messages, notebooks
+
+
+SEED_FILE = "secret_seed"
+"""The course's secret seed of the hidden inputs, in the grading workspace (never in the repository)."""
+
+
+def secret_seed(root: str | os.PathLike, seed: int | None = None) -> int:
+    """The course's secret seed: ``grading/secret_seed``, created at random on first use; ``seed`` sets it."""
+    path = Path(root) / WORKSPACE / SEED_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if seed is not None:
+        path.write_text(f"{int(seed)}\n", encoding="utf-8")
+    elif not path.exists():
+        import secrets
+
+        path.write_text(f"{secrets.randbits(63)}\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    return int(path.read_text(encoding="utf-8").strip())
+
+
+def grading_limits(cfg: Config, **overrides: Any) -> Any:
+    """The sandbox limits: defaults, ``c.CourseKit.<name>`` in ``nbgrader_config.py``, then ``overrides``."""
+    from coursekit.grading.sandbox import Limits
+
+    values = {k: v for k, v in cfg.get("CourseKit", {}).items() if k in Limits.__dataclass_fields__}
+    if "cell_seconds" not in values and "timeout" in cfg.Execute:
+        values["cell_seconds"] = float(cfg.Execute.timeout)
+    values |= {k: v for k, v in overrides.items() if v is not None}
+    return Limits(**values)
+
+
+def _results_dir(root: Path, aid: str) -> Path:
+    return root / WORKSPACE / "results" / aid
+
+
+def _key(sub: Submission, digest: str, seed: int, sandboxed: bool) -> str:
+    """Content hash of a submission and of everything its grade depends on."""
+    import hashlib
+
+    h = hashlib.sha256(f"{digest}|{seed}|{sandboxed}|{sorted(sub.problems)}".encode())
+    for nb, path in sorted(sub.files.items()):
+        h.update(nb.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _stored(root: Path, aid: str) -> dict[str, dict]:
+    folder = _results_dir(root, aid)
+    out = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            out[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return out
 
 
 def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
-          timeout: int | None = None, echo: Callable[[str], None] = print) -> list[StudentResult]:
+          timeout: int | None = None, echo: Callable[[str], None] = print, *, force: bool = False,
+          seed: int | None = None, sandbox: bool = True, limits: Any = None) -> list[StudentResult]:
     """Autograde every submission in ``submissions``; write feedback, ``grades.csv`` and ``report.md``.
+
+    Each notebook runs in its own sandboxed worker and every part is decided by the trusted grader
+    (:mod:`coursekit.grading.runner`). A submission whose content, instructor notebook and seed are unchanged
+    since it was last graded is not graded again (``force`` regrades it). The scores are written to the
+    gradebook only once a submission is completely graded, so an interrupted run (Ctrl-C) loses nothing
+    finished and records nothing half done; ``grades.csv`` and ``report.md`` are rebuilt from every result of
+    the assignment, so grading a late folder adds students and removes none.
 
     Parameters
     ----------
@@ -577,17 +592,33 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     assignment : str, optional
         Grade only this assignment.
     timeout : int, optional
-        Seconds a cell may run (default: ``Execute.timeout`` of the config, else :data:`DEFAULT_TIMEOUT`).
+        Seconds a cell (or a graded part) may run (default: ``Execute.timeout`` of the config, else
+        :data:`DEFAULT_TIMEOUT`).
     echo : callable
         Where progress lines go.
+    force : bool
+        Regrade submissions that did not change.
+    seed : int, optional
+        Set the course's secret seed (kept in ``grading/secret_seed``) before grading.
+    sandbox : bool
+        ``False`` (``--no-sandbox``) runs the workers without bubblewrap; the report says so.
+    limits : Limits, optional
+        The sandbox's limits (default: :func:`grading_limits` of the config).
 
     Returns
     -------
-    list of StudentResult, in grading order.
+    list of StudentResult: the submissions graded in this run (not the unchanged ones).
     """
+    from coursekit.grading import runner, sandbox as sb
+
     root = Path(root).resolve()
     cfg = load_config(root, timeout)
-    cell_timeout = int(cfg.Execute.timeout)
+    limits = limits or grading_limits(cfg)
+    if sandbox:
+        try:
+            sb.check_sandbox()
+        except sb.SandboxUnavailable as exc:
+            raise PipelineError(f"cannot grade safely: {exc}") from None
     ids = assignment_ids(root)
     if assignment is not None and assignment not in ids:
         raise PipelineError(f"no assignment {assignment!r} in {SOURCE}/ (known: {', '.join(ids)})")
@@ -598,84 +629,171 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     if not subs:
         raise PipelineError(f"no submissions found in {submissions}")
     (root / WORKSPACE).mkdir(exist_ok=True)
-    for aid in sorted({s.assignment for s in subs}):
-        for message in _sync_gradebook(root, aid):
+    seed = secret_seed(root, seed)
+    touched = sorted({s.assignment for s in subs})
+    plans, views = {}, {}
+    grade_ids = {aid: {g for g, _, _ in _grade_cells(root, aid)} for aid in ids}
+    for aid in touched:
+        messages, released = _sync_gradebook(root, aid)
+        for message in messages:
             echo(message)
-    cells = {aid: _grade_cells(root, aid) for aid in {s.assignment for s in subs}}
+        for nb in notebooks[aid]:
+            solution = nbformat.read(root / SOURCE / aid / f"{nb}.ipynb", as_version=4)
+            others = {a: g for a, g in grade_ids.items() if a != aid}
+            plans[aid, nb] = runner.make_plan(aid, solution, released[nb], others)
+            views[aid, nb] = sb.build_view(root / WORKSPACE / "sandbox" / aid / nb, plans[aid, nb].withheld)
+    cells = {aid: _grade_cells(root, aid) for aid in touched}
     api = _api(cfg)
-    results = []
-    with _single_threaded_blas(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not about the class
-        for i, sub in enumerate(subs, start=1):
-            start = time.perf_counter()
-            results.append(_grade_one(root, cfg, api, sub, cells[sub.assignment], cell_timeout))
-            r = results[-1]
-            r.seconds = time.perf_counter() - start
-            note = f" ({r.status})" if r.status != "graded" else ""
-            score = f"{r.autograded:g}/{r.autograded_max:g}"
-            echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {score}{note}")
-    reports = root / WORKSPACE / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    _write_csv(reports / "grades.csv", results, cells)
-    summary = _write_report(reports / "report.md", results, cells, cell_timeout, skipped)
-    echo(summary)
-    echo(f"grades: {reports / 'grades.csv'}\nreport: {reports / 'report.md'}\n"
-         f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
+    results: list[StudentResult] = []
+    done = 0
+    try:
+        with _single_threaded_blas(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not about the class
+            for i, sub in enumerate(subs, start=1):
+                digest = "".join(plans[sub.assignment, nb].digest for nb in notebooks[sub.assignment])
+                key = _key(sub, digest, seed, sandbox)
+                old = _stored(root, sub.assignment).get(sub.student)
+                if not force and old is not None and old.get("key") == key:
+                    echo(f"[{i}/{len(subs)}] {sub.student} {sub.assignment} … unchanged, not regraded")
+                    continue
+                start = time.perf_counter()
+                r = _grade_one(root, cfg, api, sub, cells[sub.assignment], plans, views, limits, seed, sandbox)
+                r.seconds = time.perf_counter() - start
+                _store(root, r, key)
+                results.append(r)
+                done += 1
+                note = f" ({r.status})" if r.status != "graded" else ""
+                echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {r.autograded:g}/{r.autograded_max:g}{note}")
+    except KeyboardInterrupt:
+        echo(f"interrupted: {done} submission(s) graded in this run are saved; the one in progress was not "
+             "recorded. Run the same command again to go on.")
+        _write_reports(root, cfg, ids, skipped, sandbox, echo)
+        raise
+    _write_reports(root, cfg, ids, skipped, sandbox, echo)
     return results
 
 
-def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission,
-               cells: list[tuple[str, str, float]], timeout: int) -> StudentResult:
+def _store(root: Path, r: StudentResult, key: str) -> None:
+    folder = _results_dir(root, r.assignment)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in r.__dict__.items()} | {"key": key}
+    tmp = folder / f".{r.student}.json.tmp"
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    tmp.replace(folder / f"{r.student}.json")
+
+
+def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], sandboxed: bool,
+                   echo: Callable[[str], None]) -> None:
+    """``grades.csv`` and ``report.md`` from every stored result, with the gradebook's current scores (so
+    that scores entered by hand are shown)."""
+    results, cells = [], {}
+    with _gradebook(cfg) as gb:
+        for aid in ids:
+            stored = _stored(root, aid)
+            if not stored:
+                continue
+            cells[aid] = _grade_cells(root, aid)
+            for student, data in stored.items():
+                data = {k: v for k, v in data.items() if k in StudentResult.__dataclass_fields__}
+                r = StudentResult(**data)
+                try:
+                    sub = gb.find_submission(aid, student)
+                    scores = {g.name: g for nb in sub.notebooks for g in nb.grades}
+                except Exception:  # noqa: BLE001 - a result without gradebook entry keeps its own scores
+                    scores = {}
+                for gid in r.parts:
+                    if gid in scores:
+                        r.parts[gid] = scores[gid].score
+                for gid in r.written:
+                    if gid in scores:
+                        g = scores[gid]
+                        r.written[gid] = None if g.needs_manual_grade else g.score
+                results.append(r)
+    if not results:
+        return
+    reports = root / WORKSPACE / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    timeout = int(cfg.Execute.timeout)
+    _write_csv(reports / "grades.csv", results, cells)
+    summary = _write_report(reports / "report.md", results, cells, timeout, skipped, sandboxed)
+    echo(summary)
+    echo(f"grades: {reports / 'grades.csv'}\nreport: {reports / 'report.md'}\n"
+         f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
+
+
+def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> None:
+    """Write one submission's autograded scores to the gradebook; written answers keep their hand-entered
+    score (or wait for one). ``verdicts=None``: the submission could not be graded, every part is 0."""
+    with _gradebook(cfg) as gb:
+        gb.update_or_create_student(student)
+        sub = gb.update_or_create_submission(aid, student)
+        for nb in sub.notebooks:
+            for g in nb.grades:
+                if verdicts is None:
+                    g.auto_score, g.manual_score, g.needs_manual_grade = 0.0, None, False
+                elif g.name in verdicts:
+                    g.auto_score, g.needs_manual_grade = float(verdicts[g.name].score), False
+                else:
+                    g.auto_score = None
+                    g.needs_manual_grade = g.manual_score is None
+        gb.db.commit()
+
+
+def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: list[tuple[str, str, float]],
+               plans: dict, views: dict, limits: Any, seed: int, sandboxed: bool) -> StudentResult:
+    from coursekit.grading import runner
+
     aid, student = sub.assignment, sub.student
-    _clear(cfg, student, aid)
-    problems = list(sub.problems)
-    status = "graded"
-    autograded = False
-    if sub.files:
-        dest = root / cfg.CourseDirectory.submitted_directory / student / aid
-        dest.mkdir(parents=True)
-        for nb, path in sub.files.items():
-            shutil.copyfile(path, dest / f"{nb}.ipynb")
+    cd = cfg.CourseDirectory
+    for step in ("submitted_directory", "autograded_directory", "feedback_directory"):
+        shutil.rmtree(root / cd[step] / student / aid, ignore_errors=True)
+    problems, hints, flags = list(sub.problems), {}, []
+    verdicts: dict[str, runner.Verdict] = {}
+    status = "graded" if sub.files else "not graded"
+    graded = False
+    for nb, path in sub.files.items():
+        raw = path.read_bytes()
+        dest = root / cd.submitted_directory / student / aid
+        dest.mkdir(parents=True, exist_ok=True)
+        (dest / f"{nb}.ipynb").write_bytes(raw)
         if sub.timestamp is not None:
             shutil.copyfile(sub.timestamp, dest / "timestamp.txt")
-        result = api.autograde(aid, student, force=True, create=True)
-        autograded = result["success"]
-        if not autograded:
-            error = result.get("log", "") + result.get("error", "")
-            reason = next((line.split("]", 1)[-1].strip() for line in error.splitlines()
-                           if "unresponsive" in line or "Error" in line), "nbgrader could not autograde it")
-            problems.append(f"autograding failed: {_first_line(reason)}")
-            status = "autograding failed"
-    else:
-        status = "not graded"
-    if not autograded:
-        _zero(cfg, aid, student)
-    hints: dict[str, str] = {}
-    if autograded:
-        folder = root / cfg.CourseDirectory.autograded_directory / student / aid
-        for nb_path in sorted(folder.glob("*.ipynb")):
-            extra, found = _problems_of(nbformat.read(nb_path, as_version=4), timeout)
-            problems += extra
-            hints |= found
+        outcome = runner.grade_submission(plans[aid, nb], nbformat.reads(raw.decode("utf-8"), as_version=4), raw,
+                                          views[aid, nb], limits, seed, sandboxed)
+        problems += outcome.notes
+        if outcome.refusal:
+            problems.append(outcome.refusal)
+            status = "not this assignment"
+            continue
+        graded = True
+        problems += outcome.cell_problems
+        flags += outcome.flags
+        verdicts |= outcome.verdicts
+        hints |= {gid: v.message for gid, v in outcome.verdicts.items() if v.message}
+        out = nbformat.v4.new_notebook(cells=outcome.cells, metadata=copy.deepcopy(plans[aid, nb].metadata))
+        target = root / cd.autograded_directory / student / aid
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(out, target / f"{nb}.ipynb")
+        if sub.timestamp is not None:
+            shutil.copyfile(sub.timestamp, target / "timestamp.txt")
+    _record(cfg, aid, student, verdicts if graded else None)
+    max_auto = sum(p for _, kind, p in cells if kind == "code")
+    if graded:
         fb = api.generate_feedback(aid, student, force=True)
         if not fb["success"]:
             problems.append(f"feedback could not be generated: {_first_line(fb.get('error', ''))}")
-    max_auto = sum(p for _, kind, p in cells if kind == "code")
     for nb in _notebooks(root, aid):
-        target = root / cfg.CourseDirectory.feedback_directory / student / aid / f"{nb}.html"
+        target = root / cd.feedback_directory / student / aid / f"{nb}.html"
         if not target.exists():
             _fallback_feedback(target, aid, student, max_auto, problems or ["it could not be run"])
-    grades = read_scores(root, aid, student)
     auto = {gid: p for gid, kind, p in cells if kind == "code"}
-    parts = {gid: grades.get(gid, {}).get("score") for gid in auto}
-    written = {}
-    for gid, kind, _ in cells:
-        if kind != "code":
-            g = grades.get(gid, {})
-            written[gid] = None if g.get("needs_manual_grade") else g.get("score")
-    lost_hints = {gid: text for gid, text in hints.items() if gid in auto and (parts[gid] or 0.0) < auto[gid]}
+    parts = {gid: (verdicts[gid].score if gid in verdicts else 0.0) for gid in auto}
     max_written = {gid: p for gid, kind, p in cells if kind != "code"}
-    return StudentResult(student, aid, parts, auto, written, max_written, status, problems, lost_hints)
+    written = {gid: None if graded else 0.0 for gid in max_written}
+    if not sandboxed:
+        problems.append("graded WITHOUT the sandbox (--no-sandbox)")
+    lost = {gid: text for gid, text in hints.items() if gid in auto and parts[gid] < auto[gid]}
+    return StudentResult(student, aid, parts, auto, written, max_written, status, problems, lost, flags=flags)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -717,8 +835,11 @@ def _short_hint(text: str) -> str:
 
 
 def _write_report(path: Path, results: list[StudentResult], cells: Cells,
-                  timeout: int, skipped: list[str]) -> str:
+                  timeout: int, skipped: list[str], sandboxed: bool = True) -> str:
     lines, summary = [], []
+    if not sandboxed:
+        lines += ["**Warning: this run graded WITHOUT the sandbox (`--no-sandbox`): the students' code ran "
+                  "with the grader's rights and could read or change files.**", ""]
     for aid in sorted(cells):
         rs = [r for r in results if r.assignment == aid]
         if not rs:
@@ -762,19 +883,25 @@ def _write_report(path: Path, results: list[StudentResult], cells: Cells,
                 lines.append(f"- {g}: {_fmt(r.parts.get(g)) or 0}/{p:g} — {r.hints.get(g, 'not run')}")
             lines.append("")
         summary.append("\n".join(table))
+    flagged = [(r, f) for r in results for f in r.flags]
+    if flagged:
+        lines += ["## Possible copies of a reference implementation (not scored; please look)", ""]
+        lines += [f"- {r.assignment} / {r.student}: {f}" for r, f in flagged] + [""]
     if skipped:
-        lines += ["## Skipped files", ""] + [f"- {s}" for s in skipped] + [""]
+        lines += ["## Files not graded", ""] + [f"- {s}" for s in skipped] + [""]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return "\n\n".join(summary)
 
 
 def grade_command(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
-                  timeout: int | None = None) -> int:
+                  timeout: int | None = None, **options: Any) -> int:
     """``coursekit grade SUBMISSIONS [--assignment ID] [--timeout S]``; returns the exit code (0: every
     submission was processed, whatever its score; 2: nothing to grade or a wrong argument)."""
     try:
-        grade(root, submissions, assignment, timeout)
+        grade(root, submissions, assignment, timeout, **options)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
     return 0
