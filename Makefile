@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 CK     := $(VENV)/bin/coursekit
 
-.PHONY: help setup book test lint release grade bench browser clean
+.PHONY: help setup book test lint release grade bench browser sandbox clean
 
 help:
 	@echo "make book                      build the course site into _build/html"
@@ -32,18 +32,22 @@ book: $(STAMP)
 browser:
 	@bash .ci/install-browser
 
+# The grader's sandbox: Debian's bubblewrap, installed when missing and possible.
+sandbox:
+	@bash .ci/install-sandbox
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check coursekit tests
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser sandbox lint
 	$(PY) -m pytest
 
 release: $(STAMP)
 	$(CK) release
 
-grade: $(STAMP)
-	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>]"; exit 2)
-	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
+grade: $(STAMP) sandbox
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>] [FORCE=1]"; exit 2)
+	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),) $(if $(FORCE),--force,)
 
 bench: $(STAMP)
 	$(PY) -m coursekit.bench

@@ -609,7 +609,8 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     -------
     list of StudentResult: the submissions graded in this run (not the unchanged ones).
     """
-    from coursekit.grading import runner, sandbox as sb
+    from coursekit.grading import runner
+    from coursekit.grading import sandbox as sb
 
     root = Path(root).resolve()
     cfg = load_config(root, timeout)

@@ -9,7 +9,7 @@ grades all the cases of an assignment in one autograde run and checks that
   other autograded part), and that its feedback HTML contains each phrase of ``feedback``;
 - a ``"correct"`` case (written differently from the solution) scores every autograded point;
 - a ``"shortcut"`` case (calls the coursekit reference) scores 0 on the parts in ``loses`` and its feedback
-  says "must be written by you".
+  says that the reference "is not available while your notebook is graded".
 
 To add cases for a new assignment, append ``SubmissionCase(...)`` entries to :data:`CASES` (one common
 mistake per wrong case). ``Edit.old`` must occur exactly once in the answer cell, so that a changed solution
@@ -159,7 +159,7 @@ def log_likelihood(w, b, X, y):
     SubmissionCase(
         HW1, "imports-reference", "shortcut", "from coursekit.linear import sigmoid instead of writing it",
         (Edit("answer-sigmoid", None, "from coursekit.linear import sigmoid\n"),),
-        loses=("sigmoid",), feedback=("must be written by you, not by calling coursekit.linear.sigmoid",)),
+        loses=("sigmoid",), feedback=("is not available while your notebook is graded",)),
     SubmissionCase(
         HW1, "calls-reference", "shortcut", "wraps coursekit.metrics.confusion_matrix",
         (Edit("answer-confusion-matrix", None, '''import coursekit.metrics
@@ -167,7 +167,7 @@ def log_likelihood(w, b, X, y):
 def confusion_matrix(y_true, y_pred):
     return coursekit.metrics.confusion_matrix(y_true, y_pred, labels=[0, 1])
 '''),),
-        loses=("confusion_matrix",), feedback=("must be written by you, not by calling coursekit.metrics",)),
+        loses=("confusion_matrix",), feedback=("is not available while your notebook is graded",)),
 ]
 
 
@@ -417,11 +417,11 @@ CASES += [
 def he_init(fan_in, fan_out, rng):
     return init_weights(fan_in, fan_out, "he", rng=rng)
 '''),),
-        loses=("he_init",), feedback=("must be written by you, not by calling coursekit.nn.init_weights",)),
+        loses=("he_init",), feedback=("is not available while your notebook is graded",)),
     SubmissionCase(
         HW4, "imports-clip", "shortcut", "from coursekit.optim import clip_grad_norm_",
         (Edit("answer-clip-norm", None, "from coursekit.optim import clip_grad_norm_\n"),),
-        loses=("clip_grad_norm_",), feedback=("must be written by you, not by calling coursekit.optim",)),
+        loses=("clip_grad_norm_",), feedback=("is not available while your notebook is graded",)),
 ]
 
 
@@ -618,7 +618,7 @@ CASES += [
         HW2, "imports-soft-threshold", "shortcut", "from coursekit.regularization import soft_threshold",
         (Edit("answer-soft-threshold", None, "from coursekit.regularization import soft_threshold\n"),),
         loses=("soft_threshold",),
-        feedback=("must be written by you, not by calling coursekit.regularization.soft_threshold",)),
+        feedback=("is not available while your notebook is graded",)),
     SubmissionCase(
         HW2, "calls-logistic-loss", "shortcut", "logistic_loss returns coursekit.linear.logistic_loss(...)",
         (Edit("answer-logistic-loss", None, '''import coursekit.linear
@@ -626,7 +626,7 @@ CASES += [
 def logistic_loss(w, b, X, y, alpha=0.0):
     return coursekit.linear.logistic_loss(w, b, X, y, alpha)
 '''),),
-        loses=("logistic_loss",), feedback=("must be written by you, not by calling coursekit.linear",)),
+        loses=("logistic_loss",), feedback=("is not available while your notebook is graded",)),
 ]
 
 
@@ -793,7 +793,7 @@ CASES += [
     SubmissionCase(
         HW3, "imports-adam", "shortcut", "from coursekit.optim import Adam",
         (Edit("answer-adam", None, "from coursekit.optim import Adam\n"),),
-        loses=("adam",), feedback=("must be written by you, not by calling coursekit.optim.Adam",)),
+        loses=("adam",), feedback=("is not available while your notebook is graded",)),
     SubmissionCase(
         HW3, "wraps-minibatches", "shortcut", "minibatches returns coursekit.optim.minibatches(...)",
         (Edit("answer-minibatches", None, '''import coursekit.optim
@@ -801,5 +801,5 @@ CASES += [
 def minibatches(n_samples, batch_size, rng=None):
     return coursekit.optim.minibatches(n_samples, batch_size, rng)
 '''),),
-        loses=("minibatches",), feedback=("must be written by you, not by calling coursekit.optim",)),
+        loses=("minibatches",), feedback=("is not available while your notebook is graded",)),
 ]

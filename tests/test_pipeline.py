@@ -228,7 +228,7 @@ def test_registered_submission(graded, case):
     for phrase in case.feedback:
         assert phrase in text, f"the feedback of {case.student} does not say {phrase!r}"
     if case.kind == "shortcut":
-        assert "must be written by you" in text
+        assert "is not available while your notebook is graded" in text
 
 
 @pytest.mark.parametrize("aid", sorted({c.assignment for c in CASES}))
