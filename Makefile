@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 CK     := $(VENV)/bin/coursekit
 
-.PHONY: help setup book test lint release grade bench browser sandbox clean
+.PHONY: help setup book test lint release grade bench browser sandbox dist clean
 
 help:
 	@echo "make book                      build the course site into _build/html"
@@ -15,6 +15,7 @@ help:
 	@echo "make release                   regenerate assignments/ from solutions/ with nbgrader"
 	@echo "make grade SUBMISSIONS=<dir>   autograde a class, write feedback, grades CSV and a report"
 	@echo "make bench                     benchmarks, as ratios against baselines measured in the same run"
+	@echo "make dist                      the student wheel of coursekit (no grader, no solutions) in dist/"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed; set PYTHON=python3.11")'
@@ -49,8 +50,11 @@ grade: $(STAMP) sandbox
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>] [FORCE=1]"; exit 2)
 	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),) $(if $(FORCE),--force,)
 
+dist: $(STAMP)
+	$(CK) dist
+
 bench: $(STAMP)
 	$(PY) -m coursekit.bench
 
 clean:
-	rm -rf _build grading artifacts .pytest_cache .ruff_cache
+	rm -rf _build grading artifacts dist .pytest_cache .ruff_cache

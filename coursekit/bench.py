@@ -9,6 +9,8 @@ Run with ``make bench`` or ``python -m coursekit.bench``. Timings are the best o
    scikit-learn's lbfgs run with the loosest tolerance that reaches the same objective to 1e-6 (relative).
 3. One step of every :mod:`coursekit.optim` optimizer on 1,000,000 parameters, against one axpy
    ``w -= lr * g``.
+4. Sandboxed grading of hw1 per submission (``coursekit grade``, fixed costs shared by a class of 4), against
+   executing the same notebook once with nbclient.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import argparse
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -112,7 +116,64 @@ def bench_optimizer_steps(n_params: int = 1_000_000, repeat: int = 30, rng: int 
     return rows
 
 
-BENCHMARKS = {"loss": bench_loss_and_grad, "lending": bench_lending_club, "optim": bench_optimizer_steps}
+def filled_notebook(root: str | Path, aid: str) -> Any:
+    """The released notebook of ``aid`` with every answer cell holding the instructor's answer: what a
+    student who solved everything submits."""
+    import nbformat
+
+    root = Path(root)
+    solution = nbformat.read(root / "solutions" / aid / f"{aid}.ipynb", as_version=4)
+    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in solution.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(root / "assignments" / aid / f"{aid}.ipynb", as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = "\n".join(line for line in answers[gid].splitlines()
+                                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return nb
+
+
+def bench_grading(root: str | Path = ".", assignments: tuple[str, ...] = ("hw1-logistic",), students: int = 4,
+                  repeat: int = 2) -> list[Row]:
+    """Sandboxed grading per submission (a class of ``students`` identical correct notebooks, graded with
+    ``--force``, fixed costs included), against executing the same notebook once with nbclient."""
+    import shutil
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from coursekit import pipeline
+
+    root, rows = Path(root).resolve(), []
+    for aid in assignments:
+        nb = filled_notebook(root, aid)
+        with tempfile.TemporaryDirectory(prefix="coursekit-bench-") as tmp:
+            course, subs = Path(tmp) / "course", Path(tmp) / "class"
+            course.mkdir()
+            shutil.copy(root / "nbgrader_config.py", course)
+            for folder in ("solutions", "assignments"):
+                shutil.copytree(root / folder, course / folder)
+            subs.mkdir()
+            for i in range(students):
+                nbformat.write(nb, subs / f"student{i}_{aid}.ipynb")
+
+            def floor(nb=nb):
+                NotebookClient(nbformat.from_dict(nb), timeout=600, kernel_name="python3",
+                               resources={"metadata": {"path": tmp}}).execute()
+
+            def grade(course=course, subs=subs, aid=aid):
+                pipeline.grade(course, subs, aid, echo=lambda s: None, force=True)
+
+            t_floor, t_grade = best_times(floor, grade, repeat=repeat)
+        rows.append((f"grade {aid}, per submission", t_grade / students, t_floor,
+                     f"baseline: the notebook run once by nbclient (class of {students}, sandboxed)"))
+    return rows
+
+
+BENCHMARKS = {"loss": bench_loss_and_grad, "lending": bench_lending_club, "optim": bench_optimizer_steps,
+              "grading": bench_grading}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,14 +34,22 @@ def main(argv: list[str] | None = None) -> int:
                          help="seconds a cell or a graded part may run (default 60)")
     p_grade.add_argument("--force", action="store_true", help="regrade submissions that did not change")
     p_grade.add_argument("--seed", type=int, default=None,
-                         help="set the course's secret seed of the hidden inputs (kept in grading/secret_seed)")
+                         help="set the secret seed of the hidden inputs (kept in grading/secret_seed)")
     p_grade.add_argument("--no-sandbox", action="store_true",
                          help="run students' code without bubblewrap (unsafe; the report says so)")
     p_grade.add_argument("--memory-mb", type=int, default=None, help="memory per submission (default 4096)")
     p_grade.add_argument("--submission-timeout", type=float, default=None,
                          help="seconds per submission (default 600)")
 
+    p_dist = sub.add_parser("dist", help="build the student wheel of coursekit into dist/")
+    p_dist.add_argument("--root", default=".")
+    p_dist.add_argument("--out", default="dist")
+
     args = parser.parse_args(argv)
+    if args.command == "dist":
+        from coursekit.dist import dist_command
+
+        return dist_command(args.root, args.out)
     if args.command == "build":
         from coursekit.site import build
 

@@ -77,7 +77,11 @@ class PipelineError(RuntimeError):
 
 
 def _is_hidden_test(cell: NotebookNode) -> bool:
-    return cell.get("cell_type") == "code" and HIDDEN_MARK in cell.get("source", "")
+    """A hidden test cell: it holds hidden tests (instructor notebook), or it is an autograded grade cell
+    (graded notebook, where the grader decided the part and the cell holds only its released text)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and (HIDDEN_MARK in cell.get("source", "") or (
+        bool(meta.get("grade")) and not meta.get("solution")))
 
 
 def _error_text(output: NotebookNode) -> str:
@@ -358,6 +362,8 @@ def collect_submissions(folder: str | os.PathLike, notebooks: dict[str, list[str
 
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
+            skipped.append(f"{entry}: a hidden file (its name starts with a dot); name a submission "
+                           "<student>_<assignment>.ipynb")
             continue
         if entry.is_dir():
             student = entry.name
@@ -380,7 +386,7 @@ def collect_submissions(folder: str | os.PathLike, notebooks: dict[str, list[str
                     aid = by_name[item.stem]
                     nb = item.stem if item.stem in notebooks[aid] else notebooks[aid][0]
                     add(student, aid, nb, item)
-                elif not item.name.startswith("."):
+                else:
                     skipped.append(f"{item}: not an assignment folder or notebook of {student}")
         elif entry.suffix == ".ipynb":
             match = None
@@ -642,7 +648,9 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
             solution = nbformat.read(root / SOURCE / aid / f"{nb}.ipynb", as_version=4)
             others = {a: g for a, g in grade_ids.items() if a != aid}
             plans[aid, nb] = runner.make_plan(aid, solution, released[nb], others)
-            views[aid, nb] = sb.build_view(root / WORKSPACE / "sandbox" / aid / nb, plans[aid, nb].withheld)
+            plan = plans[aid, nb]
+            views[aid, nb] = sb.build_view(root / WORKSPACE / "sandbox" / aid / nb, plan.withheld,
+                                           {m: list(objs) for m, objs in plan.provided.items()})
     cells = {aid: _grade_cells(root, aid) for aid in touched}
     api = _api(cfg)
     results: list[StudentResult] = []
@@ -658,19 +666,21 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
                     echo(f"[{i}/{len(subs)}] {sub.student} {sub.assignment} … unchanged, not regraded")
                     continue
                 start = time.perf_counter()
-                r = _grade_one(root, cfg, api, sub, cells[sub.assignment], plans, views, limits, seed, sandbox)
+                r = _grade_one(root, cfg, api, sub, cells[sub.assignment], plans, views, limits, seed,
+                               sandbox)
                 r.seconds = time.perf_counter() - start
                 _store(root, r, key)
                 results.append(r)
                 done += 1
                 note = f" ({r.status})" if r.status != "graded" else ""
-                echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {r.autograded:g}/{r.autograded_max:g}{note}")
+                score = f"{r.autograded:g}/{r.autograded_max:g}"
+                echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {score}{note}")
     except KeyboardInterrupt:
         echo(f"interrupted: {done} submission(s) graded in this run are saved; the one in progress was not "
              "recorded. Run the same command again to go on.")
-        _write_reports(root, cfg, ids, skipped, sandbox, echo)
+        _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
         raise
-    _write_reports(root, cfg, ids, skipped, sandbox, echo)
+    _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
     return results
 
 
@@ -684,7 +694,7 @@ def _store(root: Path, r: StudentResult, key: str) -> None:
 
 
 def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], sandboxed: bool,
-                   echo: Callable[[str], None]) -> None:
+                   echo: Callable[[str], None], limits: Any) -> None:
     """``grades.csv`` and ``report.md`` from every stored result, with the gradebook's current scores (so
     that scores entered by hand are shown)."""
     results, cells = [], {}
@@ -714,7 +724,7 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
         return
     reports = root / WORKSPACE / "reports"
     reports.mkdir(parents=True, exist_ok=True)
-    timeout = int(cfg.Execute.timeout)
+    timeout = int(limits.cell_seconds)
     _write_csv(reports / "grades.csv", results, cells)
     summary = _write_report(reports / "report.md", results, cells, timeout, skipped, sandboxed)
     echo(summary)
@@ -740,8 +750,9 @@ def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> None:
         gb.db.commit()
 
 
-def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: list[tuple[str, str, float]],
-               plans: dict, views: dict, limits: Any, seed: int, sandboxed: bool) -> StudentResult:
+def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission,
+               cells: list[tuple[str, str, float]], plans: dict, views: dict, limits: Any, seed: int,
+               sandboxed: bool) -> StudentResult:
     from coursekit.grading import runner
 
     aid, student = sub.assignment, sub.student
@@ -759,8 +770,9 @@ def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells
         (dest / f"{nb}.ipynb").write_bytes(raw)
         if sub.timestamp is not None:
             shutil.copyfile(sub.timestamp, dest / "timestamp.txt")
-        outcome = runner.grade_submission(plans[aid, nb], nbformat.reads(raw.decode("utf-8"), as_version=4), raw,
-                                          views[aid, nb], limits, seed, sandboxed)
+        student_nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+        outcome = runner.grade_submission(plans[aid, nb], student_nb, raw, views[aid, nb], limits, seed,
+                                          sandboxed)
         problems += outcome.notes
         if outcome.refusal:
             problems.append(outcome.refusal)

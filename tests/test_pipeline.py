@@ -326,10 +326,13 @@ def _robust_class(folder: Path, aid: str) -> None:
     (folder / f"bob_{aid}.ipynb").write_text('{"cells": [ {"cell_type": "code", ', encoding="utf-8")
     (folder / "carol" / aid).mkdir(parents=True)                                    # no notebook at all
     (folder / "carol" / aid / "answers.txt").write_text("I could not upload the notebook\n", encoding="utf-8")
-    broken = student_notebook(aid)
-    first_code = next(c for c in broken.cells if c.cell_type == "code")
+    _write(student_notebook(aid, [Edit("answer-sigmoid", "def sigmoid(z):",
+                                       "import course_helpers_that_do_not_exist\n\n\ndef sigmoid(z):")]),
+           folder / f"dave_{aid}.ipynb")                                            # raises at import
+    edited = student_notebook(aid)
+    first_code = next(c for c in edited.cells if c.cell_type == "code")
     first_code.source = "import course_helpers_that_do_not_exist\n" + first_code.source
-    _write(broken, folder / f"dave_{aid}.ipynb")                                   # raises at import
+    _write(edited, folder / f"fay_{aid}.ipynb")                                     # edits a provided cell
     _write(student_notebook(aid, [Edit("answer-best-threshold", "costs = [",
                                        "while True:\n        pass\n    costs = [")]),
            folder / "erin" / aid / f"{aid}.ipynb")                                  # loops, nbgrader layout
@@ -345,9 +348,9 @@ def robust(make_course, tmp_path_factory):
     _robust_class(subs, ROBUST_ASSIGNMENT)
     before = _digest(subs)
     runs = []
-    for _ in range(2):
+    for force in (False, True):
         lines: list[str] = []
-        results = pipeline.grade(course, subs, None, timeout=ROBUST_TIMEOUT, echo=lines.append)
+        results = pipeline.grade(course, subs, None, timeout=ROBUST_TIMEOUT, echo=lines.append, force=force)
         scores = {r.student: pipeline.read_scores(course, ROBUST_ASSIGNMENT, r.student) for r in results}
         runs.append(({r.student: r for r in results}, lines, scores))
     return course, subs, before, runs
@@ -359,15 +362,18 @@ def test_broken_submissions_get_zero_with_a_reason_and_the_others_are_graded(rob
     results, lines, _ = runs[0]
     aid = ROBUST_ASSIGNMENT
     parts = _parts(ROOT, aid)
-    assert set(results) == {"alice", "bob", "carol", "dave", "erin"}
+    assert set(results) == {"alice", "bob", "carol", "dave", "erin", "fay"}
     assert results["alice"].autograded == 100 and results["alice"].status == "graded"
     assert results["bob"].autograded == 0 and any("not valid JSON" in p for p in results["bob"].problems)
     assert results["carol"].autograded == 0 and any(f"no {aid}.ipynb" in p for p in results["carol"].problems)
-    # dave's first cell fails, so `np` is undefined: every part whose code uses numpy scores 0 (a part that
-    # does not, such as predict_proba calling sigmoid, is still graded: 0 only for what did not run)
-    needs_numpy = [part for part, code in _answers_by_part(aid).items() if "np." in code]
-    assert needs_numpy and all(results["dave"].parts[k] == 0 for k in needs_numpy), results["dave"].parts
+    # dave's sigmoid cell fails at its import, so `sigmoid` is undefined: that part scores 0, and the parts that
+    # call sigmoid are graded with a correct stand-in (0 only for what did not run)
+    assert results["dave"].parts["sigmoid"] == 0
+    assert results["dave"].autograded == 100 - parts["sigmoid"], results["dave"].parts
     assert any("ModuleNotFoundError" in p for p in results["dave"].problems), results["dave"].problems
+    # fay edited a provided cell: the instructor's code ran instead, and the report says so
+    assert results["fay"].autograded == 100
+    assert any("provided cell(s) 2 were edited" in p for p in results["fay"].problems), results["fay"].problems
     erin = results["erin"]
     assert erin.parts["best_threshold"] == 0 and erin.autograded == 100 - parts["best_threshold"]
     assert any("did not finish within" in p for p in erin.problems + list(erin.hints.values())), erin
@@ -395,7 +401,10 @@ def test_grading_twice_gives_the_same_scores(robust):
            {s: {k: g["score"] for k, g in v.items()} for s, v in scores2.items()}
     assert {s: r.parts for s, r in first.items()} == {s: r.parts for s, r in second.items()}
     submitted = course / "grading" / "submitted"
-    assert sorted(p.name for p in submitted.iterdir()) == ["alice", "dave", "erin"]
+    assert sorted(p.name for p in submitted.iterdir()) == ["alice", "dave", "erin", "fay"]
+    unchanged: list[str] = []
+    assert pipeline.grade(course, robust[1], None, timeout=ROBUST_TIMEOUT, echo=unchanged.append) == []
+    assert sum("unchanged, not regraded" in line for line in unchanged) == len(first)
 
 
 # ------------------------------------------------------------------------------------------------------------

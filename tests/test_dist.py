@@ -1,0 +1,51 @@
+"""The student wheel (``make dist``): the library a student uses, and nothing of the grader."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from coursekit import dist
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    return dist.build_student_wheel(Path(__file__).resolve().parents[1], tmp_path_factory.mktemp("dist"))
+
+
+def test_the_wheel_holds_the_library_and_no_grader(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for module in ("data", "linear", "metrics", "optim", "nn", "plotting", "regularization"):
+        assert f"coursekit/{module}.py" in names
+    assert not any(n.startswith("coursekit/grading") for n in names)
+    for staff in ("pipeline", "cli", "site", "sphinxext", "bench", "dist"):
+        assert f"coursekit/{staff}.py" not in names
+    assert dist.leaks(wheel) == []
+
+
+def test_the_wheel_imports_on_its_own(wheel, tmp_path):
+    """In a Python without this repository's editable install (no site hooks): only the wheel and the
+    third-party packages are on the path."""
+    import numpy
+
+    site = str(Path(numpy.__file__).parents[1])
+    code = (f"import sys; sys.path[:0] = [{str(wheel)!r}, {site!r}]\n"
+            "import coursekit, coursekit.data, coursekit.linear\n"
+            "assert coursekit.linear.sigmoid(0.0) == 0.5 and coursekit.__file__.startswith(sys.path[0])\n"
+            "try:\n    import coursekit.grading\nexcept ImportError:\n    print('no grader')\n")
+    done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "no grader"
+
+
+def test_a_leak_is_found(tmp_path):
+    bad = tmp_path / "coursekit-0-py3-none-any.whl"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("coursekit/grading/checks_hw1.py", "def check_sigmoid(f): ...")
+        z.writestr("coursekit/data.py", "### BEGIN SOLUTION\n")
+    problems = dist.leaks(bad)
+    assert any("staff-only" in p for p in problems) and any("BEGIN SOLUTION" in p for p in problems)

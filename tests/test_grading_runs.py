@@ -1,0 +1,136 @@
+"""Grading runs that stop, resume and grow: Ctrl-C mid-run, a rerun, a late folder, a missing sandbox.
+
+Each test grades real hw1 notebooks through ``coursekit grade`` (a separate process, as an instructor runs
+it) in a fresh course, and reads the outcome back from ``grades.csv``, the stored results and nbgrader's
+gradebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from assignment_cases import Edit, student_notebook
+
+from coursekit import pipeline
+
+AID = "hw1-logistic"
+
+
+def _cli(course: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "coursekit.cli", "grade", *args, "--root", str(course)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=course,
+                            env=env or dict(os.environ), start_new_session=True)
+
+
+def _rows(course: Path) -> list[dict]:
+    with open(course / "grading" / "reports" / "grades.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _class(folder: Path, students: list[str], wrong: tuple[str, ...] = ()) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for s in students:
+        edits = [Edit("answer-log-likelihood", "np.sum(", "np.mean(")] if s in wrong else []
+        nbformat.write(student_notebook(AID, edits), folder / f"{s}_{AID}.ipynb")
+
+
+@pytest.mark.slow
+def test_ctrl_c_records_nothing_half_done_and_a_rerun_finishes_the_class(make_course, tmp_path):
+    course = make_course("ctrl-c")
+    students = ["ada", "bob", "cyd", "dee", "eve"]
+    _class(tmp_path / "class", students, wrong=("cyd",))
+    proc = _cli(course, str(tmp_path / "class"), "--assignment", AID, "--seed", "7")
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("[2/"):
+            time.sleep(0.3)  # the third submission is in flight
+            os.killpg(proc.pid, signal.SIGINT)
+            break
+    rest = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 130, "".join(seen) + rest
+    assert "interrupted" in rest
+    stored = sorted(p.stem for p in (course / "grading" / "results" / AID).glob("*.json"))
+    assert stored == students[:2] or stored == students[:3], stored
+    rows = _rows(course)
+    assert sorted(r["student"] for r in rows) == stored
+    assert all(r["autograded"] == "100" for r in rows if r["student"] != "cyd")
+    # nothing of the sandbox survives the interruption
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert "coursekit_worker" not in ps
+    rerun = _cli(course, str(tmp_path / "class"), "--assignment", AID)
+    out = rerun.communicate(timeout=600)[0]
+    assert rerun.returncode == 0, out
+    assert out.count("unchanged, not regraded") == len(stored)
+    rows = _rows(course)
+    assert [r["student"] for r in rows] == students, "every student once, none missing"
+    scores = {r["student"]: float(r["autograded"]) for r in rows}
+    assert scores == {"ada": 100, "bob": 100, "cyd": 85, "dee": 100, "eve": 100}
+
+
+@pytest.mark.slow
+def test_a_late_folder_adds_students_and_removes_none(make_course, tmp_path):
+    course = make_course("late")
+    _class(tmp_path / "on-time", ["ada", "bob"])
+    _class(tmp_path / "late", ["zed"], wrong=("zed",))
+    lines: list[str] = []
+    pipeline.grade(course, tmp_path / "on-time", AID, echo=lines.append, seed=3)
+    pipeline.grade(course, tmp_path / "late", AID, echo=lines.append)
+    rows = {r["student"]: r for r in _rows(course)}
+    assert sorted(rows) == ["ada", "bob", "zed"]
+    assert rows["zed"]["log_likelihood"] == "0" and rows["ada"]["autograded"] == "100"
+    report = (course / "grading" / "reports" / "report.md").read_text(encoding="utf-8")
+    assert "3 submissions" in report
+
+
+@pytest.mark.slow
+def test_an_edited_submission_is_regraded_and_force_regrades_all(make_course, tmp_path):
+    course = make_course("rerun")
+    _class(tmp_path / "class", ["ada", "bob"])
+    lines: list[str] = []
+    pipeline.grade(course, tmp_path / "class", AID, echo=lines.append, seed=5)
+    _class(tmp_path / "class", ["bob"], wrong=("bob",))
+    again = pipeline.grade(course, tmp_path / "class", AID, echo=lines.append)
+    assert [r.student for r in again] == ["bob"] and again[0].parts["log_likelihood"] == 0
+    forced = pipeline.grade(course, tmp_path / "class", AID, echo=lines.append, force=True)
+    assert [r.student for r in forced] == ["ada", "bob"]
+
+
+def test_without_bubblewrap_grading_refuses_with_what_to_do(make_course, tmp_path, monkeypatch):
+    course = make_course("no-bwrap")
+    _class(tmp_path / "class", ["ada"])
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    with pytest.raises(pipeline.PipelineError, match="bubblewrap.*apt-get install bubblewrap.*--no-sandbox"):
+        pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None)
+    assert not (course / "grading" / "results").exists(), "nothing is graded when the sandbox is missing"
+
+
+@pytest.mark.slow
+def test_no_sandbox_is_said_in_the_report(make_course, tmp_path):
+    course = make_course("unsafe")
+    _class(tmp_path / "class", ["ada"])
+    results = pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None, sandbox=False, seed=1)
+    assert results[0].autograded == 100
+    report = (course / "grading" / "reports" / "report.md").read_text(encoding="utf-8")
+    assert "WITHOUT the sandbox" in report
+
+
+def test_the_secret_seed_is_made_once_kept_private_and_settable(tmp_path):
+    seed = pipeline.secret_seed(tmp_path)
+    assert seed == pipeline.secret_seed(tmp_path)
+    path = tmp_path / "grading" / pipeline.SEED_FILE
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert pipeline.secret_seed(tmp_path, 42) == 42 == pipeline.secret_seed(tmp_path)
+    shutil.rmtree(tmp_path / "grading")
+    assert pipeline.secret_seed(tmp_path) != 42 or pipeline.secret_seed(tmp_path, 43) == 43
