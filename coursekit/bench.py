@@ -9,8 +9,8 @@ Run with ``make bench`` or ``python -m coursekit.bench``. Timings are the best o
    scikit-learn's lbfgs run with the loosest tolerance that reaches the same objective to 1e-6 (relative).
 3. One step of every :mod:`coursekit.optim` optimizer on 1,000,000 parameters, against one axpy
    ``w -= lr * g``.
-4. Sandboxed grading of each assignment per submission (``coursekit grade``, fixed costs shared by a class of 4), against
-   executing the same notebook once with nbclient.
+4. Sandboxed grading of each assignment per submission (``coursekit grade``, fixed costs shared by a class
+   of 4), against executing the same notebook once with nbclient.
 """
 
 from __future__ import annotations
@@ -134,8 +134,11 @@ def filled_notebook(root: str | Path, aid: str) -> Any:
     return nb
 
 
-def bench_grading(root: str | Path = ".", assignments: tuple[str, ...] = ("hw1-logistic", "hw2-regularization",
-                  "hw3-optimizers", "hw4-gradients"), students: int = 4, repeat: int = 2) -> list[Row]:
+ASSIGNMENTS = ("hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients")
+
+
+def bench_grading(root: str | Path = ".", assignments: tuple[str, ...] = ASSIGNMENTS, students: int = 4,
+                  repeat: int = 2) -> list[Row]:
     """Sandboxed grading per submission (a class of ``students`` identical correct notebooks, graded with
     ``--force``, fixed costs included), against executing the same notebook once with nbclient."""
     import shutil
