@@ -366,14 +366,15 @@ def test_broken_submissions_get_zero_with_a_reason_and_the_others_are_graded(rob
     assert results["alice"].autograded == 100 and results["alice"].status == "graded"
     assert results["bob"].autograded == 0 and any("not valid JSON" in p for p in results["bob"].problems)
     assert results["carol"].autograded == 0 and any(f"no {aid}.ipynb" in p for p in results["carol"].problems)
-    # dave's sigmoid cell fails at its import, so `sigmoid` is undefined: that part scores 0, and the parts that
-    # call sigmoid are graded with a correct stand-in (0 only for what did not run)
+    # dave's sigmoid cell fails at its import, so `sigmoid` is undefined: that part scores 0, and the parts
+    # that call sigmoid are graded with a correct stand-in (0 only for what did not run)
     assert results["dave"].parts["sigmoid"] == 0
     assert results["dave"].autograded == 100 - parts["sigmoid"], results["dave"].parts
     assert any("ModuleNotFoundError" in p for p in results["dave"].problems), results["dave"].problems
     # fay edited a provided cell: the instructor's code ran instead, and the report says so
     assert results["fay"].autograded == 100
-    assert any("provided cell(s) 2 were edited" in p for p in results["fay"].problems), results["fay"].problems
+    fay = results["fay"].problems
+    assert any("provided cell(s) 2 were edited" in p for p in fay), fay
     erin = results["erin"]
     assert erin.parts["best_threshold"] == 0 and erin.autograded == 100 - parts["best_threshold"]
     assert any("did not finish within" in p for p in erin.problems + list(erin.hints.values())), erin
