@@ -5,14 +5,15 @@ instructor notebooks in ``solutions/<id>/`` with nbgrader's ``generate_assignmen
 assignment in the gradebook); ``--check`` regenerates into a temporary directory and fails when
 ``assignments/`` is out of date.
 
-``coursekit grade SUBMISSIONS`` (:func:`grade_command`) collects a class's submissions, in nbgrader's
-``<student>/<assignment>/<notebook>.ipynb`` layout or as a flat LMS export of ``<student>_<assignment>.ipynb``
-files, copies them into the git-ignored workspace ``grading/submitted`` (the originals are never modified),
-autogrades each one into the gradebook ``grading/gradebook.db``, writes feedback HTML per student
-(``grading/feedback``), the grades (``grading/reports/grades.csv``) and a report
-(``grading/reports/report.md``). A submission that is not a notebook, is missing, fails at import or loops
-forever (per-cell timeout) gets 0 for what did not run and a reason in the report; the others are graded
-as usual. Regrading a class overwrites its previous results.
+``coursekit grade SUBMISSIONS`` (:func:`grade_command`) collects a class's submissions
+(:mod:`coursekit.submissions`), copies them into the git-ignored workspace ``grading/submitted`` (the originals
+are never modified), grades each one in its own sandbox with the trusted grader
+(:mod:`coursekit.grading.runner`), records the verdicts in nbgrader's gradebook ``grading/gradebook.db``, writes
+feedback HTML per student (``grading/feedback``) with nbgrader, and rebuilds the grades
+(``grading/reports/grades.csv``) and a report (``grading/reports/report.md``, :mod:`coursekit.reports`) from
+every result of the course. A submission that is not a notebook, is missing, crashes or loops forever gets 0
+for what did not run and a reason in the report; the others are graded as usual. A rerun grades only what is
+new or changed.
 
 Feedback never shows the hidden tests: :class:`HideHiddenTests`, a preprocessor of nbgrader's
 ``generate_feedback`` step (configured in ``nbgrader_config.py`` and enforced here), replaces the source of
@@ -23,19 +24,15 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import csv
 import html
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
 import warnings
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +46,9 @@ from sqlalchemy.exc import SAWarning
 from traitlets import Unicode
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+from coursekit.reports import StudentResult, first_line, write_csv, write_report
+from coursekit.submissions import Submission, collect_submissions
 
 __all__ = [
     "HideHiddenTests", "PipelineError", "Submission", "StudentResult", "load_config", "assignment_ids",
@@ -278,179 +278,8 @@ def release_command(root: str | os.PathLike, ids: list[str] | None = None, check
 
 
 # ------------------------------------------------------------------------------------------------------------
-# Collecting submissions
-# ------------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Submission:
-    """One student's submission of one assignment, as found in the submissions folder."""
-
-    student: str
-    assignment: str
-    files: dict[str, Path] = field(default_factory=dict)
-    """Notebook name -> the original file (only readable, valid notebooks)."""
-    timestamp: Path | None = None
-    problems: list[str] = field(default_factory=list)
-    """Why some expected notebooks cannot be graded (missing, not valid JSON, ...)."""
-
-
-_STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]*")
-
-
-def _check_notebook(path: Path) -> str | None:
-    """Why ``path`` is not a gradable notebook, or ``None``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return f"{path.name} cannot be read as text ({type(exc).__name__})"
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return (f"{path.name} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}): "
-                "the file is damaged or is not a notebook")
-    try:
-        nb = nbformat.reads(text, as_version=4)
-        if not isinstance(nb.get("cells"), list):
-            raise ValueError("it has no list of cells")
-    except Exception as exc:  # noqa: BLE001 - any reading error makes it ungradable
-        return f"{path.name} is not a Jupyter notebook ({type(exc).__name__}: {exc})"
-    return None
-
-
-def collect_submissions(folder: str | os.PathLike, notebooks: dict[str, list[str]],
-                        only: str | None = None) -> tuple[list[Submission], list[str]]:
-    """Find the submissions in ``folder``.
-
-    Parameters
-    ----------
-    folder : path
-        nbgrader's layout ``<student>/<assignment>/<notebook>.ipynb`` (also ``<student>/<notebook>.ipynb``),
-        or a flat LMS export ``<student>_<assignment>.ipynb`` (or ``<student>_<notebook>.ipynb``); both may
-        be mixed.
-    notebooks : dict
-        Assignment id -> its notebook names (from ``solutions/``).
-    only : str, optional
-        Keep only this assignment.
-
-    Returns
-    -------
-    submissions : list of Submission, sorted by assignment and student
-    skipped : list of str
-        Files and folders that were not recognised, with the reason.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise PipelineError(f"{folder} is not a folder of submissions")
-    by_name = {aid: aid for aid in notebooks} | {nb: aid for aid, nbs in notebooks.items() for nb in nbs}
-    found: dict[tuple[str, str], Submission] = {}
-    skipped: list[str] = []
-
-    def submission(student: str, aid: str) -> Submission:
-        return found.setdefault((student, aid), Submission(student, aid))
-
-    def add(student: str, aid: str, nb: str, path: Path) -> None:
-        sub = submission(student, aid)
-        if nb in sub.files:
-            skipped.append(f"{path}: a second copy of {student}'s {nb}.ipynb (kept {sub.files[nb]})")
-            return
-        problem = _check_notebook(path)
-        if problem:
-            sub.problems.append(problem)
-        else:
-            sub.files[nb] = path
-
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
-            skipped.append(f"{entry}: a hidden file (its name starts with a dot); name a submission "
-                           "<student>_<assignment>.ipynb")
-            continue
-        if entry.is_dir():
-            student = entry.name
-            if not _STUDENT_ID.fullmatch(student):
-                skipped.append(f"{entry}: not a valid student id (letters, digits, _ . @ -)")
-                continue
-            for item in sorted(entry.iterdir()):
-                if item.is_dir() and item.name in notebooks:
-                    sub = submission(student, item.name)
-                    if (item / "timestamp.txt").is_file():
-                        sub.timestamp = item / "timestamp.txt"
-                    for nb in notebooks[item.name]:
-                        if (item / f"{nb}.ipynb").is_file():
-                            add(student, item.name, nb, item / f"{nb}.ipynb")
-                    others = sorted(p.name for p in item.iterdir() if p.suffix == ".ipynb"
-                                    and p.stem not in notebooks[item.name])
-                    if others:
-                        sub.problems.append(f"unexpected notebook(s) {', '.join(others)} (not graded)")
-                elif item.is_file() and item.suffix == ".ipynb" and item.stem in by_name:
-                    aid = by_name[item.stem]
-                    nb = item.stem if item.stem in notebooks[aid] else notebooks[aid][0]
-                    add(student, aid, nb, item)
-                else:
-                    skipped.append(f"{item}: not an assignment folder or notebook of {student}")
-        elif entry.suffix == ".ipynb":
-            match = None
-            for key in sorted(by_name, key=len, reverse=True):
-                if entry.stem.endswith("_" + key) and len(entry.stem) > len(key) + 1:
-                    match = (entry.stem[: -len(key) - 1], key)
-                    break
-            if match is None:
-                skipped.append(f"{entry}: not named <student>_<assignment>.ipynb for a known assignment")
-                continue
-            if not _STUDENT_ID.fullmatch(match[0]):
-                skipped.append(f"{entry}: the student id {match[0]!r} may hold only letters, digits, _ . @ -")
-                continue
-            student, key = match
-            aid = by_name[key]
-            nb = key if key in notebooks[aid] else notebooks[aid][0]
-            add(student, aid, nb, entry)
-        else:
-            skipped.append(f"{entry}: not a notebook or a student folder")
-
-    subs = [s for s in found.values() if only is None or s.assignment == only]
-    for sub in subs:
-        for nb in notebooks[sub.assignment]:
-            if nb not in sub.files and not any(p.startswith(f"{nb}.ipynb ") for p in sub.problems):
-                sub.problems.append(f"no {nb}.ipynb in the submission")
-    return sorted(subs, key=lambda s: (s.assignment, s.student)), skipped
-
-
-# ------------------------------------------------------------------------------------------------------------
 # Grading
 # ------------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class StudentResult:
-    """The grading of one submission, as written to the grades CSV and the report."""
-
-    student: str
-    assignment: str
-    parts: dict[str, float | None]
-    """Autograded part (grade id) -> score."""
-    max_parts: dict[str, float]
-    written: dict[str, float | None]
-    """Manually graded part -> score (None until graded by hand)."""
-    max_written: dict[str, float]
-    status: str
-    problems: list[str] = field(default_factory=list)
-    hints: dict[str, str] = field(default_factory=dict)
-    """Lost part -> the message of its test (first line and likely mistake)."""
-    seconds: float = 0.0
-    flags: list[str] = field(default_factory=list)
-    """Answers that look copied from a reference implementation (for the instructor; not scored)."""
-
-    @property
-    def autograded(self) -> float:
-        return float(sum(v or 0.0 for v in self.parts.values()))
-
-    @property
-    def autograded_max(self) -> float:
-        return float(sum(self.max_parts.values()))
-
-    @property
-    def needs_manual_grade(self) -> bool:
-        return any(v is None for v in self.written.values())
 
 
 def _grade_cells(root: Path, aid: str) -> list[tuple[str, str, float]]:
@@ -470,11 +299,6 @@ def read_scores(root: str | os.PathLike, assignment: str, student: str) -> dict[
     with _gradebook(load_config(root)) as gb:
         sub = gb.find_submission(assignment, student)
         return {g.name: g.to_dict() | {"score": g.score} for nb in sub.notebooks for g in nb.grades}
-
-
-def _first_line(text: str, limit: int = 300) -> str:
-    line = next((s.strip() for s in str(text).splitlines() if s.strip()), "")
-    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 @contextlib.contextmanager
@@ -630,7 +454,10 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     if assignment is not None and assignment not in ids:
         raise PipelineError(f"no assignment {assignment!r} in {SOURCE}/ (known: {', '.join(ids)})")
     notebooks = {aid: _notebooks(root, aid) for aid in ids}
-    subs, skipped = collect_submissions(submissions, notebooks, assignment)
+    try:
+        subs, skipped = collect_submissions(submissions, notebooks, assignment)
+    except FileNotFoundError as exc:
+        raise PipelineError(str(exc)) from None
     for s in skipped:
         echo(f"skipped {s}")
     if not subs:
@@ -725,8 +552,8 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
     reports = root / WORKSPACE / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     timeout = int(limits.cell_seconds)
-    _write_csv(reports / "grades.csv", results, cells)
-    summary = _write_report(reports / "report.md", results, cells, timeout, skipped, sandboxed)
+    write_csv(reports / "grades.csv", results, cells)
+    summary = write_report(reports / "report.md", results, cells, timeout, skipped, sandboxed)
     echo(summary)
     echo(f"grades: {reports / 'grades.csv'}\nreport: {reports / 'report.md'}\n"
          f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
@@ -794,7 +621,7 @@ def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission,
     if graded:
         fb = api.generate_feedback(aid, student, force=True)
         if not fb["success"]:
-            problems.append(f"feedback could not be generated: {_first_line(fb.get('error', ''))}")
+            problems.append(f"feedback could not be generated: {first_line(fb.get('error', ''))}")
     for nb in _notebooks(root, aid):
         target = root / cd.feedback_directory / student / aid / f"{nb}.html"
         if not target.exists():
@@ -807,103 +634,6 @@ def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission,
         problems.append("graded WITHOUT the sandbox (--no-sandbox)")
     lost = {gid: text for gid, text in hints.items() if gid in auto and parts[gid] < auto[gid]}
     return StudentResult(student, aid, parts, auto, written, max_written, status, problems, lost, flags=flags)
-
-
-# ------------------------------------------------------------------------------------------------------------
-# Reports
-# ------------------------------------------------------------------------------------------------------------
-
-
-def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{x:g}"
-
-
-Cells = dict[str, list[tuple[str, str, float]]]
-"""Assignment id -> (grade id, cell type, points) of its graded cells."""
-
-
-def _write_csv(path: Path, results: list[StudentResult], cells: Cells) -> None:
-    every = [(g, kind) for aid in sorted(cells) for g, kind, _ in cells[aid]]
-    auto_cols = list(dict.fromkeys(g for g, kind in every if kind == "code"))
-    written_cols = list(dict.fromkeys(g for g, kind in every if kind != "code"))
-    with path.open("w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(["student", "assignment", *auto_cols, "autograded", "autograded_max", *written_cols,
-                      "written", "written_max", "needs_manual_grade", "status"])
-        for r in sorted(results, key=lambda r: (r.assignment, r.student)):
-            written = sum(v or 0.0 for v in r.written.values())
-            out.writerow([r.student, r.assignment, *(_fmt(r.parts.get(c)) for c in auto_cols),
-                          _fmt(r.autograded), _fmt(r.autograded_max),
-                          *(_fmt(r.written.get(c)) for c in written_cols), _fmt(written),
-                          _fmt(sum(r.max_written.values())), r.needs_manual_grade, r.status])
-
-
-def _short_hint(text: str) -> str:
-    """The likely mistake of a test message, else its first line without the exception name."""
-    hint = text.split("Likely mistake: ", 1)
-    if len(hint) == 2:
-        return _first_line(hint[1], 90)
-    text = text.removeprefix("AssertionError: ").removeprefix("ShortcutError: ")
-    return _first_line(text, 90)
-
-
-def _write_report(path: Path, results: list[StudentResult], cells: Cells,
-                  timeout: int, skipped: list[str], sandboxed: bool = True) -> str:
-    lines, summary = [], []
-    if not sandboxed:
-        lines += ["**Warning: this run graded WITHOUT the sandbox (`--no-sandbox`): the students' code ran "
-                  "with the grader's rights and could read or change files.**", ""]
-    for aid in sorted(cells):
-        rs = [r for r in results if r.assignment == aid]
-        if not rs:
-            continue
-        auto = [(g, p) for g, kind, p in cells[aid] if kind == "code"]
-        written = [(g, p) for g, kind, p in cells[aid] if kind != "code"]
-        total_max = sum(p for _, p in auto)
-        mean_total = sum(r.autograded for r in rs) / len(rs)
-        head = (f"{aid}: {len(rs)} submissions, mean {mean_total:.1f}/{total_max:g} autograded points "
-                f"(per-cell timeout {timeout} s)")
-        lines += [f"# Grading report — {aid}", "", head + ".", ""]
-        if written:
-            pending = sum(r.needs_manual_grade for r in rs)
-            names, points = ", ".join(g for g, _ in written), sum(p for _, p in written)
-            lines += [f"Written answers ({names}; {points:g} points) are graded by hand in the gradebook and "
-                      f"reported apart: {pending} submission(s) to grade.", ""]
-        lines += ["## Per question", "", "| part | points | mean | lost points | most common problem |",
-                  "|---|---|---|---|---|"]
-        table = [head, f"{'part':<22} {'points':>6} {'mean':>6} {'lost':>5}  most common problem"]
-        for gid, pts in auto:
-            scores = [r.parts.get(gid) or 0.0 for r in rs]
-            lost = [r for r in rs if (r.parts.get(gid) or 0.0) < pts]
-            common = Counter(_short_hint(r.hints[gid]) for r in lost if gid in r.hints).most_common(1)
-            problem = f"{common[0][0]} ({common[0][1]})" if common else ""
-            mean = sum(scores) / len(scores)
-            cell = problem.replace("|", "\\|")
-            lines.append(f"| {gid} | {pts:g} | {mean:.2f} | {len(lost)} | {cell} |")
-            table.append(f"{gid:<22} {pts:>6g} {mean:>6.2f} {len(lost):>5}  {problem}")
-        lines.append(f"| **autograded total** | {total_max:g} | {mean_total:.2f} | "
-                     f"{sum(r.autograded < total_max for r in rs)} | |")
-        table.append(f"{'autograded total':<22} {total_max:>6g} {mean_total:>6.2f} "
-                     f"{sum(r.autograded < total_max for r in rs):>5}")
-        lines += ["", "## Problems per student", ""]
-        for r in rs:
-            lost = [(g, p) for g, p in auto if (r.parts.get(g) or 0.0) < p]
-            if not lost and not r.problems:
-                continue
-            lines.append(f"### {r.student}: {r.autograded:g}/{total_max:g} ({r.status})")
-            lines += [f"- {p}" for p in r.problems]
-            for g, p in lost:
-                lines.append(f"- {g}: {_fmt(r.parts.get(g)) or 0}/{p:g} — {r.hints.get(g, 'not run')}")
-            lines.append("")
-        summary.append("\n".join(table))
-    flagged = [(r, f) for r in results for f in r.flags]
-    if flagged:
-        lines += ["## Possible copies of a reference implementation (not scored; please look)", ""]
-        lines += [f"- {r.assignment} / {r.student}: {f}" for r, f in flagged] + [""]
-    if skipped:
-        lines += ["## Files not graded", ""] + [f"- {s}" for s in skipped] + [""]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return "\n\n".join(summary)
 
 
 def grade_command(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
