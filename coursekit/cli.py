@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("--timeout", type=int, default=None,
                          help="seconds a cell or a graded part may run (default 60)")
     p_grade.add_argument("--force", action="store_true", help="regrade submissions that did not change")
+    p_grade.add_argument("--jobs", type=int, default=None,
+                         help="submissions graded at once, each in its own sandbox (default: the cores)")
     p_grade.add_argument("--seed", type=int, default=None,
                          help="set the secret seed of the hidden inputs (kept in grading/secret_seed)")
     p_grade.add_argument("--no-sandbox", action="store_true",
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                                          submission_seconds=args.submission_timeout)
     return pipeline.grade_command(
         args.root, args.submissions, assignment=args.assignment, timeout=args.timeout, force=args.force,
-        seed=args.seed, sandbox=not args.no_sandbox, limits=limits,
+        seed=args.seed, sandbox=not args.no_sandbox, limits=limits, jobs=args.jobs,
     )
 
 

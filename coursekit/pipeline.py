@@ -6,10 +6,10 @@ assignment in the gradebook); ``--check`` regenerates into a temporary directory
 ``assignments/`` is out of date.
 
 ``coursekit grade SUBMISSIONS`` (:func:`grade_command`) collects a class's submissions
-(:mod:`coursekit.submissions`), copies them into the git-ignored workspace ``grading/submitted`` (the originals
-are never modified), grades each one in its own sandbox with the trusted grader
-(:mod:`coursekit.grading.runner`), records the verdicts in nbgrader's gradebook ``grading/gradebook.db``, writes
-feedback HTML per student (``grading/feedback``) with nbgrader, and rebuilds the grades
+(:mod:`coursekit.submissions`), copies them into the git-ignored workspace ``grading/submitted`` (the
+originals are never modified), grades each one in its own sandbox with the trusted grader
+(:mod:`coursekit.grading.runner`), records the verdicts in nbgrader's gradebook ``grading/gradebook.db``,
+writes feedback HTML per student (``grading/feedback``) with nbgrader, and rebuilds the grades
 (``grading/reports/grades.csv``) and a report (``grading/reports/report.md``, :mod:`coursekit.reports`) from
 every result of the course. A submission that is not a notebook, is missing, crashes or loops forever gets 0
 for what did not run and a reason in the report; the others are graded as usual. A rerun grades only what is
@@ -403,7 +403,8 @@ def _stored(root: Path, aid: str) -> dict[str, dict]:
 
 def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
           timeout: int | None = None, echo: Callable[[str], None] = print, *, force: bool = False,
-          seed: int | None = None, sandbox: bool = True, limits: Any = None) -> list[StudentResult]:
+          seed: int | None = None, sandbox: bool = True, limits: Any = None,
+          jobs: int | None = None) -> list[StudentResult]:
     """Autograde every submission in ``submissions``; write feedback, ``grades.csv`` and ``report.md``.
 
     Each notebook runs in its own sandboxed worker and every part is decided by the trusted grader
@@ -434,6 +435,9 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
         ``False`` (``--no-sandbox``) runs the workers without bubblewrap; the report says so.
     limits : Limits, optional
         The sandbox's limits (default: :func:`grading_limits` of the config).
+    jobs : int, optional
+        Submissions graded at once, each by a worker process with its own sandbox (default: the number of
+        cores). This process alone writes the gradebook and the feedback, as each result arrives.
 
     Returns
     -------
@@ -481,32 +485,52 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     cells = {aid: _grade_cells(root, aid) for aid in touched}
     api = _api(cfg)
     results: list[StudentResult] = []
-    done = 0
+    todo = []
+    for i, sub in enumerate(subs, start=1):
+        digest = "".join(plans[sub.assignment, nb].digest for nb in notebooks[sub.assignment])
+        key = _key(sub, digest, seed, sandbox)
+        old = _stored(root, sub.assignment).get(sub.student)
+        if not force and old is not None and old.get("key") == key:
+            echo(f"[{i}/{len(subs)}] {sub.student} {sub.assignment} … unchanged, not regraded")
+        else:
+            todo.append((i, sub, key))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    pool = None
     try:
-        with _single_threaded_blas(), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not about the class
-            for i, sub in enumerate(subs, start=1):
-                digest = "".join(plans[sub.assignment, nb].digest for nb in notebooks[sub.assignment])
-                key = _key(sub, digest, seed, sandbox)
-                old = _stored(root, sub.assignment).get(sub.student)
-                if not force and old is not None and old.get("key") == key:
-                    echo(f"[{i}/{len(subs)}] {sub.student} {sub.assignment} … unchanged, not regraded")
-                    continue
-                start = time.perf_counter()
-                r = _grade_one(root, cfg, api, sub, cells[sub.assignment], plans, views, limits, seed,
-                               sandbox)
+            if jobs > 1:
+                import concurrent.futures
+                import multiprocessing
+
+                context = multiprocessing.get_context("spawn")
+                pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context)
+                started = {pool.submit(_run, sub, plans, views, limits, seed, sandbox):
+                           (i, sub, key, time.perf_counter()) for i, sub, key in todo}
+                finished = concurrent.futures.as_completed(started)
+                runs = ((started[f], f.result()) for f in finished)
+            else:
+                runs = (((i, sub, key, time.perf_counter()), _run(sub, plans, views, limits, seed, sandbox))
+                        for i, sub, key in todo)
+            for (i, sub, key, start), outcomes in runs:
+                r = _finish(root, cfg, api, sub, cells[sub.assignment], plans, outcomes, sandbox)
                 r.seconds = time.perf_counter() - start
                 _store(root, r, key)
                 results.append(r)
-                done += 1
                 note = f" ({r.status})" if r.status != "graded" else ""
                 score = f"{r.autograded:g}/{r.autograded_max:g}"
                 echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {score}{note}")
     except KeyboardInterrupt:
-        echo(f"interrupted: {done} submission(s) graded in this run are saved; the one in progress was not "
-             "recorded. Run the same command again to go on.")
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        echo(f"interrupted: {len(results)} submission(s) graded in this run are saved; those in progress "
+             "were not recorded. Run the same command again to go on.")
         _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
         raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    results.sort(key=lambda r: (r.assignment, r.student))
     _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
     return results
 
@@ -577,29 +601,38 @@ def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> None:
         gb.db.commit()
 
 
-def _grade_one(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission,
-               cells: list[tuple[str, str, float]], plans: dict, views: dict, limits: Any, seed: int,
-               sandboxed: bool) -> StudentResult:
+def _run(sub: Submission, plans: dict, views: dict, limits: Any, seed: int, sandboxed: bool) -> list:
+    """The sandboxed part of grading one submission: ``[(notebook name, raw bytes, Outcome), ...]``. It writes
+    nothing, so it runs in any worker process; the coordinator records the outcomes (:func:`_finish`)."""
     from coursekit.grading import runner
 
+    out = []
+    with _single_threaded_blas():
+        for nb, path in sub.files.items():
+            raw = path.read_bytes()
+            student_nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+            out.append((nb, raw, runner.grade_submission(plans[sub.assignment, nb], student_nb, raw,
+                                                         views[sub.assignment, nb], limits, seed, sandboxed)))
+    return out
+
+
+def _finish(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: list[tuple[str, str, float]],
+            plans: dict, outcomes: list, sandboxed: bool) -> StudentResult:
+    """The coordinator's part: the submitted and autograded notebooks, the gradebook, the feedback."""
     aid, student = sub.assignment, sub.student
     cd = cfg.CourseDirectory
     for step in ("submitted_directory", "autograded_directory", "feedback_directory"):
         shutil.rmtree(root / cd[step] / student / aid, ignore_errors=True)
     problems, hints, flags = list(sub.problems), {}, []
-    verdicts: dict[str, runner.Verdict] = {}
+    verdicts: dict = {}
     status = "graded" if sub.files else "not graded"
     graded = False
-    for nb, path in sub.files.items():
-        raw = path.read_bytes()
+    for nb, raw, outcome in outcomes:
         dest = root / cd.submitted_directory / student / aid
         dest.mkdir(parents=True, exist_ok=True)
         (dest / f"{nb}.ipynb").write_bytes(raw)
         if sub.timestamp is not None:
             shutil.copyfile(sub.timestamp, dest / "timestamp.txt")
-        student_nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-        outcome = runner.grade_submission(plans[aid, nb], student_nb, raw, views[aid, nb], limits, seed,
-                                          sandboxed)
         problems += outcome.notes
         if outcome.refusal:
             problems.append(outcome.refusal)

@@ -52,15 +52,15 @@ def test_ctrl_c_records_nothing_half_done_and_a_rerun_finishes_the_class(make_co
     seen = []
     for line in proc.stdout:
         seen.append(line)
-        if line.startswith("[2/"):
-            time.sleep(0.3)  # the third submission is in flight
+        if sum(x.startswith("[") for x in seen) == 2:
+            time.sleep(0.3)  # more submissions are in flight
             os.killpg(proc.pid, signal.SIGINT)
             break
     rest = proc.communicate(timeout=120)[0]
     assert proc.returncode == 130, "".join(seen) + rest
     assert "interrupted" in rest
     stored = sorted(p.stem for p in (course / "grading" / "results" / AID).glob("*.json"))
-    assert stored == students[:2] or stored == students[:3], stored
+    assert 2 <= len(stored) < len(students) and set(stored) <= set(students), stored
     rows = _rows(course)
     assert sorted(r["student"] for r in rows) == stored
     assert all(r["autograded"] == "100" for r in rows if r["student"] != "cyd")
@@ -71,10 +71,26 @@ def test_ctrl_c_records_nothing_half_done_and_a_rerun_finishes_the_class(make_co
     out = rerun.communicate(timeout=600)[0]
     assert rerun.returncode == 0, out
     assert out.count("unchanged, not regraded") == len(stored)
+    assert sorted(p.stem for p in (course / "grading" / "results" / AID).glob("*.json")) == students
     rows = _rows(course)
     assert [r["student"] for r in rows] == students, "every student once, none missing"
     scores = {r["student"]: float(r["autograded"]) for r in rows}
     assert scores == {"ada": 100, "bob": 100, "cyd": 85, "dee": 100, "eve": 100}
+
+
+@pytest.mark.slow
+def test_parallel_and_serial_runs_give_identical_gradebooks_and_csvs(make_course, tmp_path):
+    _class(tmp_path / "class", ["ada", "bob", "cyd", "dee"], wrong=("bob",))
+    outcome = {}
+    for jobs in (1, 2):
+        course = make_course(f"jobs{jobs}")
+        results = pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None, seed=11, jobs=jobs)
+        scores = {r.student: pipeline.read_scores(course, AID, r.student) for r in results}
+        csv_text = (course / "grading" / "reports" / "grades.csv").read_text(encoding="utf-8")
+        outcome[jobs] = ({s: {k: g["score"] for k, g in v.items()} for s, v in scores.items()},
+                         [(r.student, r.parts, r.hints) for r in results], csv_text)
+    assert outcome[1] == outcome[2]
+    assert outcome[1][0]["bob"]["log_likelihood"] == 0 and outcome[1][0]["ada"]["log_likelihood"] == 15
 
 
 @pytest.mark.slow
