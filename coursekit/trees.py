@@ -177,7 +177,8 @@ def _best_split_sorted(XT: np.ndarray, S: np.ndarray, Wy: np.ndarray, criterion:
     xs = np.take_along_axis(XT, S, axis=1)                              # (d, m) sorted values, NaN last
     n_obs = m - np.isnan(xs).sum(axis=1)
     last = np.take_along_axis(xs, np.maximum(n_obs - 1, 0)[:, None], axis=1)[:, 0]
-    features = np.flatnonzero((n_obs > 0) & (last > xs[:, 0] + FEATURE_THRESHOLD))  # skip constant ones
+    # Skip the features without a split: all missing, or constant (observed values equal, none missing).
+    features = np.flatnonzero((n_obs > 0) & ((last > xs[:, 0] + FEATURE_THRESHOLD) | (n_obs < m)))
     if features.size == 0:
         return NO_SPLIT
     S, xs, n_obs = S[features], xs[features], n_obs[features]
@@ -188,21 +189,20 @@ def _best_split_sorted(XT: np.ndarray, S: np.ndarray, Wy: np.ndarray, criterion:
     C = np.cumsum(ys, axis=1)                                           # C[j, i]: classes in x_(0..i)
     observed = C[:, -1]                                                 # (d, K) all observed samples
     M = total - observed                                                # (d, K) the missing ones
-    # A threshold between sorted positions i and i+1 (both observed, different values): i + 1 samples go left.
+    # Thresholds between sorted positions i and i+1 (observed, different values): i + 1 samples go left.
     between = xs[:, 1:] > xs[:, :-1] + FEATURE_THRESHOLD                # (d, m-1), NaN compares False
     j, i = np.nonzero(between)                                          # candidates, feature-major order
     left, nl = C[j, i], i + 1                                           # (c, K), (c,)
-    cand_j = [j, j, np.arange(d)]
-    cand_i = [i, i, n_obs - 1]
-    scores = []
-    for to_left in (False, True):                                       # missing values right, then left
+    # Candidates in scikit-learn's order: thresholds with the missing values right, then the split "observed
+    # values left, missing right" (threshold inf), then thresholds with the missing values left.
+    cand_j, cand_i, scores = [j, np.arange(d), j], [i, n_obs - 1, i], []
+    for to_left in (False, True):
         L = left + M[j] if to_left else left
         n = nl + n_miss[j] if to_left else nl
         ok = (n >= min_samples_leaf) & (m - n >= min_samples_leaf)
         scores.append(np.where(ok, weighted_impurity(L, total - L, criterion), np.inf))
-    # The split "observed values left, missing values right".
     ok = (n_miss > 0) & (n_obs >= min_samples_leaf) & (n_miss >= min_samples_leaf)
-    scores.append(np.where(ok, weighted_impurity(observed, M, criterion), np.inf))
+    scores.insert(1, np.where(ok, weighted_impurity(observed, M, criterion), np.inf))
     option = np.concatenate([np.full(len(s), k) for k, s in enumerate(scores)])
     scores, cand_j, cand_i = map(np.concatenate, (scores, cand_j, cand_i))
     if not np.isfinite(scores).any():
@@ -210,13 +210,13 @@ def _best_split_sorted(XT: np.ndarray, S: np.ndarray, Wy: np.ndarray, criterion:
     best = np.flatnonzero(scores == scores.min())
     k = best[np.lexsort((cand_i[best], option[best], cand_j[best]))[0]]  # ties: feature, option, threshold
     j, i = cand_j[k], cand_i[k]
-    if option[k] == 2:
+    if option[k] == 1:
         return Split(int(features[j]), np.inf, False, float(scores[k]))
     a, b = xs[j, i], xs[j, i + 1]
     threshold = a / 2.0 + b / 2.0
     if threshold == b or not np.isfinite(threshold):
         threshold = a
-    go_left = bool(option[k]) if n_miss[j] else bool(i + 1 > m - i - 1)   # no NaN seen: the larger child
+    go_left = bool(option[k] == 2) if n_miss[j] else bool(i + 1 > m - i - 1)   # no NaN seen: the larger child
     return Split(int(features[j]), float(threshold), go_left, float(scores[k]))
 
 
@@ -693,7 +693,8 @@ class DecisionTreeClassifier:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The most probable class of each row (the first one on a tie), shape (n,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """Accuracy on ``(X, y)``."""
