@@ -137,5 +137,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------------------- trees
+def bench_tree(repeat: int = 5) -> list[Row]:
+    """coursekit's DecisionTreeClassifier on LendingClub vs scikit-learn's (Cython), same data, same run.
+
+    The design matrix is :func:`coursekit.trees.tree_features` of the loans (numeric columns and category
+    indicators, 9,857 x 119), rounded to float32 so both trees see the same values.
+    """
+    from sklearn.tree import DecisionTreeClassifier as SkTree
+
+    from coursekit.data import load_lending_club
+    from coursekit.trees import DecisionTreeClassifier, tree_features
+
+    frame, target = load_lending_club()
+    X = tree_features(frame)[0].astype(np.float32).astype(np.float64)
+    y = target.to_numpy()
+    rows = []
+    for depth in (6, None):
+        ours = DecisionTreeClassifier(max_depth=depth)
+        theirs = SkTree(max_depth=depth, random_state=0)
+        t, base = best_times(lambda m=ours: m.fit(X, y), lambda m=theirs: m.fit(X, y), repeat=repeat)
+        rows.append((f"DecisionTree.fit LendingClub depth={depth}", t, base,
+                     f"baseline: sklearn; {X.shape[0]}x{X.shape[1]}, {ours.tree_.node_count} nodes "
+                     f"(sklearn {theirs.tree_.node_count})"))
+    return rows
+
+
+BENCHMARKS["tree"] = bench_tree
+
+
 if __name__ == "__main__":
     raise SystemExit(main())
