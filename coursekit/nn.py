@@ -706,3 +706,67 @@ def depth_gradient_norms(depth: int, width: int, activation: str, init: str, n_s
     _, dlogits = softmax_cross_entropy(net.forward(X), y)
     net.backward(dlogits)
     return net.layer_grad_norms()
+
+
+# --------------------------------------------------------------------------------------- dropout (appended)
+class Dropout:
+    r"""Inverted dropout — ``torch.nn.Dropout(p)``: zero each input with probability ``p`` in train mode.
+
+    In train mode a fresh mask :math:`m_{ij} \sim \text{Bernoulli}(1 - p)` is drawn at every forward pass and
+
+    .. math::
+
+        \text{out} = \frac{m \odot x}{1 - p}, \qquad \mathbb{E}[\text{out}] = x,
+
+    so the expected activation is the same as in eval mode, where the layer is the identity. The backward
+    pass multiplies the incoming gradient by the same :math:`m / (1 - p)`. With ``p = 1`` everything is
+    zeroed (as in torch).
+
+    Parameters
+    ----------
+    p : float, default 0.5
+        Probability of an element being zeroed, in [0, 1].
+    rng : numpy Generator, int or None
+        The source of the masks.
+
+    Attributes
+    ----------
+    training : bool
+        Train mode (True, the default, like a new torch module) or eval mode; set with :meth:`train` /
+        :meth:`eval`.
+    mask : ndarray or None
+        The scaled mask :math:`m / (1 - p)` of the last forward pass in train mode.
+
+    See the chapter :doc:`/book/overfitting`.
+    """
+
+    def __init__(self, p: float = 0.5, rng: RNGLike = None) -> None:
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.rng, self.training, self.mask = float(p), as_rng(rng), True, None
+
+    def train(self, mode: bool = True) -> Dropout:
+        """Switch to train mode (or eval mode with ``mode=False``); returns ``self`` like torch."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Dropout:
+        """Switch to eval mode: the layer becomes the identity."""
+        return self.train(False)
+
+    def forward(self, x: ArrayLike) -> np.ndarray:
+        """Apply dropout to ``x`` (any shape); the identity in eval mode or with ``p = 0``."""
+        x = np.asarray(x, dtype=np.float64)
+        if not self.training or self.p == 0:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape) >= self.p
+        self.mask = keep / (1 - self.p) if self.p < 1 else np.zeros(x.shape)
+        return x * self.mask
+
+    __call__ = forward
+
+    def backward(self, grad: ArrayLike) -> np.ndarray:
+        """The gradient with respect to the input of the last :meth:`forward`."""
+        grad = np.asarray(grad, dtype=np.float64)
+        return grad if self.mask is None else grad * self.mask
