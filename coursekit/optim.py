@@ -917,7 +917,7 @@ def _linear(lr0: float, t: int, start_factor: float = 1 / 3, end_factor: float =
     return lr0 * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
 
 
-_SCHEDULES["linear"] = _linear
+_SCHEDULES["linear_ramp"] = _linear  # "linear_ramp": LinearLR (the name "linear" stays free)
 
 
 class LinearLR(LRScheduler):
@@ -931,7 +931,7 @@ class LinearLR(LRScheduler):
     See the chapter book/optimization.md.
     """
 
-    name = "linear"
+    name = "linear_ramp"
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1 / 3, end_factor: float = 1.0,
                  total_iters: int = 5) -> None:
