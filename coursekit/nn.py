@@ -770,3 +770,42 @@ class Dropout:
         """The gradient with respect to the input of the last :meth:`forward`."""
         grad = np.asarray(grad, dtype=np.float64)
         return grad if self.mask is None else grad * self.mask
+
+
+# ------------------------------------------------------------------------------ robust losses (appended)
+def l1_loss(pred: ArrayLike, target: ArrayLike) -> tuple[float, np.ndarray]:
+    r"""Mean absolute error and its (sub)gradient (torch's ``L1Loss(reduction="mean")``).
+
+    .. math::
+        L = \frac1m \sum_i |p_i - t_i|, \qquad
+        \frac{\partial L}{\partial p_i} = \frac{\operatorname{sign}(p_i - t_i)}{m}
+
+    (0 where :math:`p_i = t_i`, as in torch). The gradient is bounded by :math:`1/m` whatever the residual.
+    Returns ``(loss, dpred)``. See the chapter :doc:`/book/gradients`.
+    """
+    pred = np.asarray(pred, dtype=float)
+    diff = pred - _same_shape(target, pred, "target")
+    return float(np.mean(np.abs(diff))), np.sign(diff) / pred.size
+
+
+def huber_loss(pred: ArrayLike, target: ArrayLike, delta: float = 1.0) -> tuple[float, np.ndarray]:
+    r"""Mean Huber loss and its gradient (torch's ``HuberLoss(reduction="mean", delta=1.0)``).
+
+    With :math:`r_i = p_i - t_i`,
+
+    .. math::
+        \ell_\delta(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+                                        \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases}, \qquad
+        \ell_\delta'(r) = \operatorname{clip}(r, -\delta, \delta):
+
+    quadratic (like the squared error, halved) near 0, linear (like the absolute error, times
+    :math:`\delta`) beyond :math:`\delta`, so an outlier's gradient is at most :math:`\delta / m`.
+    Returns ``(loss, dpred)``. See the chapter :doc:`/book/gradients`.
+    """
+    if delta <= 0:
+        raise ValueError(f"delta must be > 0, got {delta}")
+    pred = np.asarray(pred, dtype=float)
+    r = pred - _same_shape(target, pred, "target")
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r**2, delta * (a - 0.5 * delta))
+    return float(np.mean(loss)), np.clip(r, -delta, delta) / pred.size

@@ -155,3 +155,30 @@ def test_lambda_lr_warmup_then_cosine():
     np.testing.assert_allclose(lrs[:W], 1e-2 * np.arange(1, W + 1) / W, rtol=1e-15)
     assert max(lrs) == pytest.approx(1e-2) and lrs[T] == pytest.approx(0, abs=1e-15)
     assert np.all(np.diff(lrs[:W]) > 0) and np.all(np.diff(lrs[W - 1:]) <= 0)
+
+
+# ------------------------------------------------------------------------------------------- robust losses
+def test_l1_and_huber_losses_follow_torch_formulas_and_finite_differences():
+    rng = np.random.default_rng(0)
+    pred, target = rng.normal(size=(6, 3)) * 3, rng.normal(size=(6, 3))
+    r = pred - target
+    loss, g = nn.l1_loss(pred, target)
+    assert loss == pytest.approx(np.abs(r).mean()) and np.allclose(g, np.sign(r) / r.size)
+    for delta in (0.5, 1.0, 4.0):
+        loss, g = nn.huber_loss(pred, target, delta)
+        # torch.nn.HuberLoss docs: 0.5 r^2 if |r| < delta else delta (|r| - 0.5 delta), mean over entries
+        expected = np.mean(np.where(np.abs(r) < delta, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta)))
+        assert loss == pytest.approx(expected, rel=1e-15)
+        num = np.zeros_like(pred)
+        for i in np.ndindex(pred.shape):  # centered finite differences
+            e = np.zeros_like(pred)
+            e[i] = 1e-6
+            up, down = nn.huber_loss(pred + e, target, delta)[0], nn.huber_loss(pred - e, target, delta)[0]
+            num[i] = (up - down) / 2e-6
+        np.testing.assert_allclose(g, num, atol=1e-8)
+        assert np.abs(g).max() <= delta / r.size + 1e-15  # bounded gradient
+    # delta large: half the squared error; small residuals: the same
+    assert nn.huber_loss(pred, target, 1e6)[0] == pytest.approx(0.5 * nn.mse_loss(pred, target)[0])
+    assert nn.l1_loss(np.zeros(3), np.zeros(3))[1].tolist() == [0, 0, 0]
+    with pytest.raises(ValueError, match="delta"):
+        nn.huber_loss(pred, target, 0.0)
