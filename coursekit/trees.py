@@ -117,7 +117,19 @@ _CRITERIA = {"gini": gini, "entropy": entropy}
 
 
 def impurity(counts: np.ndarray, criterion: str = "gini") -> np.ndarray:
-    """The impurity ``criterion`` ("gini" or "entropy") of class counts, shape (..., K) -> (...,)."""
+    """The impurity ``criterion`` of class counts: :func:`gini` or :func:`entropy`.
+
+    Parameters
+    ----------
+    counts : ndarray, shape (..., K)
+    criterion : {"gini", "entropy"}
+
+    Returns
+    -------
+    ndarray, shape (...,).
+
+    See the chapter :doc:`/book/trees`.
+    """
     if criterion not in _CRITERIA:
         raise ValueError(f"criterion must be 'gini' or 'entropy', got {criterion!r}")
     return _CRITERIA[criterion](counts)
@@ -314,14 +326,17 @@ class Tree:
 
     @property
     def node_count(self) -> int:
+        """Number of nodes, leaves included."""
         return self.feature.shape[0]
 
     @property
     def n_leaves(self) -> int:
+        """Number of leaves."""
         return int(np.sum(self.children_left < 0))
 
     @property
     def max_depth(self) -> int:
+        """Depth of the deepest leaf (0 for a single leaf)."""
         depth = np.zeros(self.node_count, dtype=int)
         for t in range(self.node_count):  # parents come before their children
             if self.children_left[t] >= 0:
@@ -619,6 +634,11 @@ class DecisionTreeClassifier:
     feature_importances_ : ndarray, shape (d,)
         The impurity decreases :math:`\Delta(t)` of the splits on each feature, summed and normalized to 1
         (all zero for a single leaf).
+
+    Notes
+    -----
+    Fitting is deterministic — every feature is searched at every node and ties go to the lowest feature
+    index — so there is no ``random_state``.
 
     See the chapter :doc:`/book/trees`.
     """
