@@ -89,7 +89,9 @@ def update_weights(sample_weight: np.ndarray, incorrect: np.ndarray, alpha: floa
 
     See the chapter :doc:`/book/trees`.
     """
-    w = np.asarray(sample_weight, dtype=np.float64) * np.exp(alpha * np.asarray(incorrect, dtype=np.float64))
+    w = np.asarray(sample_weight, dtype=np.float64)
+    with np.errstate(divide="ignore"):  # a zero weight stays zero
+        w = np.exp(np.log(w) + alpha * np.asarray(incorrect, dtype=np.float64))  # log space, as scikit-learn
     return w / w.sum()
 
 

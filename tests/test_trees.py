@@ -323,3 +323,25 @@ def test_adaboost_stops_on_a_perfect_learner_and_rejects_chance():
     assert boosting.adaboost_alpha(2 / 3, n_classes=3) == pytest.approx(0, abs=1e-15)
     with pytest.raises(ValueError, match="chance"):
         boosting.AdaBoostClassifier(n_estimators=3).fit(np.zeros((4, 1)), np.array([0, 1, 0, 1]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=one_feature_data(), depth=st.sampled_from([1, 2]), learning_rate=st.sampled_from([1.0, 0.3]))
+def test_adaboost_matches_sklearn_on_one_feature(data, depth, learning_rate):
+    X, y, _ = data
+    X = np.nan_to_num(X, nan=-9.0)  # scikit-learn's AdaBoost refuses NaN
+    if len(np.unique(y)) < 2:
+        return
+    kw = dict(n_estimators=15, learning_rate=learning_rate)
+    try:
+        sk = SkAdaBoost(SkTree(max_depth=depth), random_state=0, **kw).fit(X, y)
+    except ValueError:  # the first learner is no better than chance: both refuse
+        with pytest.raises(ValueError, match="chance"):
+            boosting.AdaBoostClassifier(trees.DecisionTreeClassifier(max_depth=depth), **kw).fit(X, y)
+        return
+    ours = boosting.AdaBoostClassifier(trees.DecisionTreeClassifier(max_depth=depth), **kw).fit(X, y)
+    T = len(ours.estimators_)
+    assert T == len(sk.estimators_)
+    np.testing.assert_allclose(ours.estimator_weights_, sk.estimator_weights_[:T], atol=1e-10)
+    np.testing.assert_allclose(ours.estimator_errors_, sk.estimator_errors_[:T], atol=1e-10)
+    np.testing.assert_array_equal(list(ours.staged_predict(X)), list(sk.staged_predict(X)))
