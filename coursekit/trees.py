@@ -178,17 +178,17 @@ class Split:
 NO_SPLIT = Split(-1, np.nan, False, np.inf)
 
 
-def _best_split_sorted(XT: np.ndarray, S: np.ndarray, Wy: np.ndarray, criterion: str,
+def _best_split_sorted(xs: np.ndarray, S: np.ndarray, Wy: np.ndarray, criterion: str,
                        min_samples_leaf: int) -> Split:
     """Best split of a node whose samples are ``S[j]`` sorted by feature j (NaN last), for all j at once.
 
-    XT : (d, n) the features, transposed; S : (d, m) sample indices; Wy : (n, K) one-hot labels times weights.
+    xs : (d, m) the node's values of each feature, sorted (``xs[j] = X[S[j], j]``); S : (d, m) sample indices;
+    Wy : (n, K) one-hot labels times sample weights.
     """
     m = S.shape[1]
     total = Wy[S[0]].sum(axis=0)                                        # (K,) the node
-    xs = np.take_along_axis(XT, S, axis=1)                              # (d, m) sorted values, NaN last
     n_obs = m - np.isnan(xs).sum(axis=1)
-    last = np.take_along_axis(xs, np.maximum(n_obs - 1, 0)[:, None], axis=1)[:, 0]
+    last = xs[np.arange(xs.shape[0]), np.maximum(n_obs - 1, 0)]        # largest observed value
     # Skip the features without a split: all missing, or constant (observed values equal, none missing).
     features = np.flatnonzero((n_obs > 0) & ((last > xs[:, 0] + FEATURE_THRESHOLD) | (n_obs < m)))
     if features.size == 0:
@@ -274,9 +274,9 @@ def best_split(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
     See the chapter :doc:`/book/trees`.
     """
     X, y, w = _check_fit_inputs(X, y, sample_weight)
-    K = int(y.max()) + 1
-    return _best_split_sorted(np.ascontiguousarray(X.T), _sorted_columns(X), _one_hot_weights(y, K, w),
-                              criterion, min_samples_leaf)
+    S = _sorted_columns(X)
+    xs = np.take_along_axis(X.T, S, axis=1)
+    return _best_split_sorted(xs, S, _one_hot_weights(y, int(y.max()) + 1, w), criterion, min_samples_leaf)
 
 
 def stop_splitting(depth: int, n_samples: int, node_impurity: float, *, max_depth: int | None = None,
@@ -361,8 +361,8 @@ def build_tree(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
 
     Each column of ``X`` is sorted once, at the root. A node keeps, for every feature, its samples in sorted
     order (a (d, m) index array); a split partitions each row of it with one boolean mask, which keeps the
-    order, so no node sorts again. A split is kept only if its impurity decrease :math:`\Delta(t)`
-    (see the module docstring) is at least ``min_impurity_decrease``.
+    order, so no node sorts again; the sorted values travel with them. A split is kept only if its impurity
+    decrease :math:`\Delta(t)` (see the module docstring) is at least ``min_impurity_decrease``.
 
     Parameters
     ----------
@@ -389,7 +389,7 @@ def build_tree(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
     goes_left = np.zeros(X.shape[0], dtype=bool)
     nodes: list[list] = []  # [left, right, feature, threshold, missing_left, counts, impurity, n, weight]
 
-    def grow(S: np.ndarray, depth: int) -> int:
+    def grow(S: np.ndarray, xs: np.ndarray, depth: int) -> int:
         counts = Wy[S[0]].sum(axis=0)
         wt, node_imp, m = counts.sum(), float(impurity(counts, criterion)), S.shape[1]
         node = len(nodes)
@@ -397,7 +397,7 @@ def build_tree(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
         if stop_splitting(depth, m, node_imp, max_depth=max_depth, min_samples_split=min_samples_split,
                           min_samples_leaf=min_samples_leaf):
             return node
-        split = _best_split_sorted(XT, S, Wy, criterion, min_samples_leaf)
+        split = _best_split_sorted(xs, S, Wy, criterion, min_samples_leaf)
         improvement = wt / W_total * (node_imp - split.child_impurity)
         if split.feature < 0 or improvement + _EPS < min_impurity_decrease:
             return node
@@ -405,13 +405,13 @@ def build_tree(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
         goes_left[S[0]] = (x <= split.threshold) | (np.isnan(x) & split.missing_go_to_left)
         mask = goes_left[S]
         n_left = int(mask[0].sum())
-        S_left, S_right = S[mask].reshape(-1, n_left), S[~mask].reshape(-1, m - n_left)
         nodes[node][2:5] = [split.feature, split.threshold, split.missing_go_to_left]
-        nodes[node][0] = grow(S_left, depth + 1)
-        nodes[node][1] = grow(S_right, depth + 1)
+        nodes[node][0] = grow(S[mask].reshape(-1, n_left), xs[mask].reshape(-1, n_left), depth + 1)
+        nodes[node][1] = grow(S[~mask].reshape(-1, m - n_left), xs[~mask].reshape(-1, m - n_left), depth + 1)
         return node
 
-    grow(_sorted_columns(X), 0)
+    S = _sorted_columns(X)
+    grow(S, np.take_along_axis(XT, S, axis=1), 0)
     cols = list(zip(*nodes, strict=True))
     counts = np.array(cols[5])
     return Tree(np.array(cols[0]), np.array(cols[1]), np.array(cols[2]), np.array(cols[3], dtype=float),

@@ -388,5 +388,8 @@ def test_adaboost_matches_sklearn_on_one_feature(data, depth, learning_rate):
         assert ours.estimator_errors_[t] == pytest.approx(sk.estimator_errors_[t], abs=1e-10)
     else:
         assert len(ours.estimators_) == len(sk.estimators_)
-    ours_staged, sk_staged = list(ours.staged_predict(X))[:T], list(sk.staged_predict(X))[:T]
-    np.testing.assert_array_equal(ours_staged, sk_staged)
+    # the same ensemble predictions, except where two classes' total votes tie to rounding
+    for scores, theirs in zip(list(ours.staged_decision_function(X))[:T], sk.staged_predict(X), strict=False):
+        differ = ours.classes_[scores.argmax(axis=1)] != theirs
+        top2 = np.sort(scores[differ], axis=1)[:, -2:]
+        assert np.all(top2[:, 1] - top2[:, 0] < 1e-12)
