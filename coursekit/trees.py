@@ -178,33 +178,38 @@ class Split:
 NO_SPLIT = Split(-1, np.nan, False, np.inf)
 
 
-def _best_split_sorted(xs: np.ndarray, S: np.ndarray, Wy: np.ndarray, criterion: str,
-                       min_samples_leaf: int) -> Split:
+def _best_split_sorted(xs: np.ndarray, S: np.ndarray, WyT: np.ndarray, criterion: str,
+                       min_samples_leaf: int) -> tuple[Split, np.ndarray]:
     """Best split of a node whose samples are ``S[j]`` sorted by feature j (NaN last), for all j at once.
 
     xs : (d, m) the node's values of each feature, sorted (``xs[j] = X[S[j], j]``); S : (d, m) sample indices;
-    Wy : (n, K) one-hot labels times sample weights.
+    WyT : (K, n) the sample weights of each class (one-hot labels times weights).
+    Returns the split (``feature`` indexes the rows of ``xs``) and the rows that can still be split: a feature
+    without a split here (all values missing, or one value and none missing) has none in the node's subtree.
     """
     m = S.shape[1]
-    total = Wy[S[0]].sum(axis=0)                                        # (K,) the node
+    total = WyT[:, S[0]].sum(axis=1)                                    # (K,) the node
     n_obs = m - np.isnan(xs).sum(axis=1)
     last = xs[np.arange(xs.shape[0]), np.maximum(n_obs - 1, 0)]        # largest observed value
     # Skip the features without a split: all missing, or constant (observed values equal, none missing).
     features = np.flatnonzero((n_obs > 0) & ((last > xs[:, 0] + FEATURE_THRESHOLD) | (n_obs < m)))
     if features.size == 0:
-        return NO_SPLIT
+        return NO_SPLIT, features
     S, xs, n_obs = S[features], xs[features], n_obs[features]
     d, n_miss = features.size, m - n_obs
-    ys = Wy[S]                                                          # (d, m, K) labels in sorted order
-    if n_miss.any():
-        ys[np.isnan(xs)] = 0.0                                          # count observed samples only
-    C = np.cumsum(ys, axis=1)                                           # C[j, i]: classes in x_(0..i)
-    observed = C[:, -1]                                                 # (d, K) all observed samples
+    missing = np.isnan(xs) if n_miss.any() else None
+    C = []                                                              # per class k, (d, m) cumulative
+    for wk in WyT:                                                      # weights of the sorted samples
+        yk = wk[S]
+        if missing is not None:
+            yk[missing] = 0.0                                           # count observed samples only
+        C.append(np.cumsum(yk, axis=1))                                 # C[k][j, i]: class k in x_(0..i)
+    observed = np.stack([Ck[:, -1] for Ck in C], axis=1)                # (d, K) all observed samples
     M = total - observed                                                # (d, K) the missing ones
     # Thresholds between sorted positions i and i+1 (observed, different values): i + 1 samples go left.
     between = xs[:, 1:] > xs[:, :-1] + FEATURE_THRESHOLD                # (d, m-1), NaN compares False
     j, i = np.nonzero(between)                                          # candidates, feature-major order
-    left, nl = C[j, i], i + 1                                           # (c, K), (c,)
+    left, nl = np.stack([Ck[j, i] for Ck in C], axis=1), i + 1          # (c, K), (c,)
     # Candidates in scikit-learn's order: thresholds with the missing values right, then the split "observed
     # values left, missing right" (threshold inf), then thresholds with the missing values left.
     cand_j, cand_i, scores = [j, np.arange(d), j], [i, n_obs - 1, i], []
@@ -218,18 +223,18 @@ def _best_split_sorted(xs: np.ndarray, S: np.ndarray, Wy: np.ndarray, criterion:
     option = np.concatenate([np.full(len(s), k) for k, s in enumerate(scores)])
     scores, cand_j, cand_i = map(np.concatenate, (scores, cand_j, cand_i))
     if not np.isfinite(scores).any():
-        return NO_SPLIT
+        return NO_SPLIT, features
     best = np.flatnonzero(scores == scores.min())
     k = best[np.lexsort((cand_i[best], option[best], cand_j[best]))[0]]  # ties: feature, option, threshold
     j, i = cand_j[k], cand_i[k]
     if option[k] == 1:
-        return Split(int(features[j]), np.inf, False, float(scores[k]))
+        return Split(int(features[j]), np.inf, False, float(scores[k])), features
     a, b = xs[j, i], xs[j, i + 1]
     threshold = a / 2.0 + b / 2.0
     if threshold == b or not np.isfinite(threshold):
         threshold = a
     go_left = bool(option[k] == 2) if n_miss[j] else bool(i + 1 > m - i - 1)   # no NaN seen: the larger child
-    return Split(int(features[j]), float(threshold), go_left, float(scores[k]))
+    return Split(int(features[j]), float(threshold), go_left, float(scores[k])), features
 
 
 def _one_hot_weights(y: np.ndarray, n_classes: int, sample_weight: np.ndarray) -> np.ndarray:
@@ -276,7 +281,8 @@ def best_split(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
     X, y, w = _check_fit_inputs(X, y, sample_weight)
     S = _sorted_columns(X)
     xs = np.take_along_axis(X.T, S, axis=1)
-    return _best_split_sorted(xs, S, _one_hot_weights(y, int(y.max()) + 1, w), criterion, min_samples_leaf)
+    WyT = _one_hot_weights(y, int(y.max()) + 1, w).T.copy()
+    return _best_split_sorted(xs, S, WyT, criterion, min_samples_leaf)[0]
 
 
 def stop_splitting(depth: int, n_samples: int, node_impurity: float, *, max_depth: int | None = None,
@@ -385,11 +391,12 @@ def build_tree(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
     X, y, w = _check_fit_inputs(X, y, sample_weight)
     K = int(y.max()) + 1 if n_classes is None else n_classes
     XT, Wy = np.ascontiguousarray(X.T), _one_hot_weights(y, K, w)
+    WyT = Wy.T.copy()                                                   # (K, n): one row per class
     W_total = w.sum()
     goes_left = np.zeros(X.shape[0], dtype=bool)
     nodes: list[list] = []  # [left, right, feature, threshold, missing_left, counts, impurity, n, weight]
 
-    def grow(S: np.ndarray, xs: np.ndarray, depth: int) -> int:
+    def grow(S: np.ndarray, xs: np.ndarray, cols: np.ndarray, depth: int) -> int:
         counts = Wy[S[0]].sum(axis=0)
         wt, node_imp, m = counts.sum(), float(impurity(counts, criterion)), S.shape[1]
         node = len(nodes)
@@ -397,21 +404,23 @@ def build_tree(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = 
         if stop_splitting(depth, m, node_imp, max_depth=max_depth, min_samples_split=min_samples_split,
                           min_samples_leaf=min_samples_leaf):
             return node
-        split = _best_split_sorted(xs, S, Wy, criterion, min_samples_leaf)
+        split, usable = _best_split_sorted(xs, S, WyT, criterion, min_samples_leaf)
         improvement = wt / W_total * (node_imp - split.child_impurity)
         if split.feature < 0 or improvement + _EPS < min_impurity_decrease:
             return node
-        x = XT[split.feature, S[0]]
+        feature = int(cols[split.feature])
+        S, xs, cols = S[usable], xs[usable], cols[usable]               # the children never split the rest
+        x = XT[feature, S[0]]
         goes_left[S[0]] = (x <= split.threshold) | (np.isnan(x) & split.missing_go_to_left)
         mask = goes_left[S]
         n_left = int(mask[0].sum())
-        nodes[node][2:5] = [split.feature, split.threshold, split.missing_go_to_left]
-        nodes[node][0] = grow(S[mask].reshape(-1, n_left), xs[mask].reshape(-1, n_left), depth + 1)
-        nodes[node][1] = grow(S[~mask].reshape(-1, m - n_left), xs[~mask].reshape(-1, m - n_left), depth + 1)
+        nodes[node][2:5] = [feature, split.threshold, split.missing_go_to_left]
+        for child, side, size in ((0, mask, n_left), (1, ~mask, m - n_left)):
+            nodes[node][child] = grow(S[side].reshape(-1, size), xs[side].reshape(-1, size), cols, depth + 1)
         return node
 
     S = _sorted_columns(X)
-    grow(S, np.take_along_axis(XT, S, axis=1), 0)
+    grow(S, np.take_along_axis(XT, S, axis=1), np.arange(X.shape[1]), 0)
     cols = list(zip(*nodes, strict=True))
     counts = np.array(cols[5])
     return Tree(np.array(cols[0]), np.array(cols[1]), np.array(cols[2]), np.array(cols[3], dtype=float),
