@@ -917,7 +917,7 @@ def _linear(lr0: float, t: int, start_factor: float = 1 / 3, end_factor: float =
     return lr0 * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
 
 
-_SCHEDULES["linear_ramp"] = _linear  # "linear_ramp": LinearLR (the name "linear" stays free)
+_SCHEDULES["linear_ramp"] = _linear  # the closed form of LinearLR
 
 
 class LinearLR(LRScheduler):
