@@ -9,7 +9,9 @@ Run with ``make bench`` or ``python -m coursekit.bench``. Timings are the best o
    scikit-learn's lbfgs run with the loosest tolerance that reaches the same objective to 1e-6 (relative).
 3. One step of every :mod:`coursekit.optim` optimizer on 1,000,000 parameters, against one axpy
    ``w -= lr * g``.
-4. Sandboxed grading of each assignment per submission (``coursekit grade``, fixed costs shared by a class
+4. :class:`coursekit.trees.DecisionTreeClassifier` on the LendingClub loans (depth 6 and full), against
+   scikit-learn's Cython tree on the same matrix.
+5. Sandboxed grading of each assignment per submission (``coursekit grade``, fixed costs shared by a class
    of 4), against executing the same notebook once with nbclient.
 """
 
@@ -176,8 +178,33 @@ def bench_grading(root: str | Path = ".", assignments: tuple[str, ...] = ASSIGNM
     return rows
 
 
+def bench_tree(repeat: int = 5) -> list[Row]:
+    """coursekit's DecisionTreeClassifier on LendingClub vs scikit-learn's (Cython), same data, same run.
+
+    The design matrix is :func:`coursekit.trees.tree_features` of the loans (numeric columns and category
+    indicators, 9,857 x 119), rounded to float32 so both trees see the same values.
+    """
+    from sklearn.tree import DecisionTreeClassifier as SkTree
+
+    from coursekit.data import load_lending_club
+    from coursekit.trees import DecisionTreeClassifier, tree_features
+
+    frame, target = load_lending_club()
+    X = tree_features(frame)[0].astype(np.float32).astype(np.float64)
+    y = target.to_numpy()
+    rows = []
+    for depth in (6, None):
+        ours = DecisionTreeClassifier(max_depth=depth)
+        theirs = SkTree(max_depth=depth, random_state=0)
+        t, base = best_times(lambda m=ours: m.fit(X, y), lambda m=theirs: m.fit(X, y), repeat=repeat)
+        rows.append((f"DecisionTree.fit LendingClub depth={depth}", t, base,
+                     f"baseline: sklearn; {X.shape[0]}x{X.shape[1]}, {ours.tree_.node_count} nodes "
+                     f"(sklearn {theirs.tree_.node_count})"))
+    return rows
+
+
 BENCHMARKS = {"loss": bench_loss_and_grad, "lending": bench_lending_club, "optim": bench_optimizer_steps,
-              "grading": bench_grading}
+              "tree": bench_tree, "grading": bench_grading}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -706,3 +706,106 @@ def depth_gradient_norms(depth: int, width: int, activation: str, init: str, n_s
     _, dlogits = softmax_cross_entropy(net.forward(X), y)
     net.backward(dlogits)
     return net.layer_grad_norms()
+
+
+# --------------------------------------------------------------------------------------- dropout (appended)
+class Dropout:
+    r"""Inverted dropout — ``torch.nn.Dropout(p)``: zero each input with probability ``p`` in train mode.
+
+    In train mode a fresh mask :math:`m_{ij} \sim \text{Bernoulli}(1 - p)` is drawn at every forward pass and
+
+    .. math::
+
+        \text{out} = \frac{m \odot x}{1 - p}, \qquad \mathbb{E}[\text{out}] = x,
+
+    so the expected activation is the same as in eval mode, where the layer is the identity. The backward
+    pass multiplies the incoming gradient by the same :math:`m / (1 - p)`. With ``p = 1`` everything is
+    zeroed (as in torch).
+
+    Parameters
+    ----------
+    p : float, default 0.5
+        Probability of an element being zeroed, in [0, 1].
+    rng : numpy Generator, int or None
+        The source of the masks.
+
+    Attributes
+    ----------
+    training : bool
+        Train mode (True, the default, like a new torch module) or eval mode; set with :meth:`train` /
+        :meth:`eval`.
+    mask : ndarray or None
+        The scaled mask :math:`m / (1 - p)` of the last forward pass in train mode.
+
+    See the chapter :doc:`/book/overfitting`.
+    """
+
+    def __init__(self, p: float = 0.5, rng: RNGLike = None) -> None:
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.rng, self.training, self.mask = float(p), as_rng(rng), True, None
+
+    def train(self, mode: bool = True) -> Dropout:
+        """Switch to train mode (or eval mode with ``mode=False``); returns ``self`` like torch."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Dropout:
+        """Switch to eval mode: the layer becomes the identity."""
+        return self.train(False)
+
+    def forward(self, x: ArrayLike) -> np.ndarray:
+        """Apply dropout to ``x`` (any shape); the identity in eval mode or with ``p = 0``."""
+        x = np.asarray(x, dtype=np.float64)
+        if not self.training or self.p == 0:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape) >= self.p
+        self.mask = keep / (1 - self.p) if self.p < 1 else np.zeros(x.shape)
+        return x * self.mask
+
+    __call__ = forward
+
+    def backward(self, grad: ArrayLike) -> np.ndarray:
+        """The gradient with respect to the input of the last :meth:`forward`."""
+        grad = np.asarray(grad, dtype=np.float64)
+        return grad if self.mask is None else grad * self.mask
+
+
+# ------------------------------------------------------------------------------ robust losses (appended)
+def l1_loss(pred: ArrayLike, target: ArrayLike) -> tuple[float, np.ndarray]:
+    r"""Mean absolute error and its (sub)gradient (torch's ``L1Loss(reduction="mean")``).
+
+    .. math::
+        L = \frac1m \sum_i |p_i - t_i|, \qquad
+        \frac{\partial L}{\partial p_i} = \frac{\operatorname{sign}(p_i - t_i)}{m}
+
+    (0 where :math:`p_i = t_i`, as in torch). The gradient is bounded by :math:`1/m` whatever the residual.
+    Returns ``(loss, dpred)``. See the chapter :doc:`/book/gradients`.
+    """
+    pred = np.asarray(pred, dtype=float)
+    diff = pred - _same_shape(target, pred, "target")
+    return float(np.mean(np.abs(diff))), np.sign(diff) / pred.size
+
+
+def huber_loss(pred: ArrayLike, target: ArrayLike, delta: float = 1.0) -> tuple[float, np.ndarray]:
+    r"""Mean Huber loss and its gradient (torch's ``HuberLoss(reduction="mean", delta=1.0)``).
+
+    With :math:`r_i = p_i - t_i`,
+
+    .. math::
+        \ell_\delta(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+                                        \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases}, \qquad
+        \ell_\delta'(r) = \operatorname{clip}(r, -\delta, \delta):
+
+    quadratic (like the squared error, halved) near 0, linear (like the absolute error, times
+    :math:`\delta`) beyond :math:`\delta`, so an outlier's gradient is at most :math:`\delta / m`.
+    Returns ``(loss, dpred)``. See the chapter :doc:`/book/gradients`.
+    """
+    if delta <= 0:
+        raise ValueError(f"delta must be > 0, got {delta}")
+    pred = np.asarray(pred, dtype=float)
+    r = pred - _same_shape(target, pred, "target")
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r**2, delta * (a - 0.5 * delta))
+    return float(np.mean(loss)), np.clip(r, -delta, delta) / pred.size

@@ -851,3 +851,105 @@ def train_minibatch(fun: Callable[[list[np.ndarray], np.ndarray], LossAndGrads],
         if eval_fun is not None:
             hist.epoch_loss.append(float(eval_fun(params)))
     return hist
+
+
+# ------------------------------------------------------------------------- AdamW and warm-up (appended)
+__all__ += ["AdamW", "LinearLR", "LambdaLR"]
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay — ``torch.optim.AdamW`` (names and defaults as in torch).
+
+    Parameters
+    ----------
+    params : list of ndarray
+        Parameter arrays, updated in place.
+    lr : float, default 1e-3
+        Learning rate :math:`\gamma`.
+    betas : tuple of float, default (0.9, 0.999)
+    eps : float, default 1e-8
+    weight_decay : float, default 1e-2
+        Decoupled decay :math:`\lambda`: it shrinks the weights directly, never through :math:`m, v`.
+    amsgrad : bool, default False
+    maximize : bool, default False
+
+    Notes
+    -----
+    Each step first decays, then takes the Adam step of :class:`Adam` with the raw gradient :math:`g_t`:
+
+    .. math::
+
+        \theta \leftarrow \theta - \gamma\lambda\,\theta, \qquad
+        \theta \leftarrow \theta - \gamma\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.
+
+    ``Adam(weight_decay=λ)`` instead adds :math:`\lambda\theta` to :math:`g_t`, so the decay is divided by
+    :math:`\sqrt{\hat v_t}` like the gradient: weights with large gradients are barely decayed
+    (Loshchilov and Hutter, *Decoupled Weight Decay Regularization*, ICLR 2019).
+
+    See the chapter book/optimization.md.
+    """
+
+    def __init__(self, params: Sequence[np.ndarray], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 1e-2,
+                 amsgrad: bool = False, *, maximize: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         maximize=maximize)
+
+    def step(self, grads: Sequence[ArrayLike]) -> None:
+        """Decay every parameter by ``lr * weight_decay``, then take Adam's step on the raw gradients."""
+        # Optimizer.step adds weight_decay * p to the gradient (L2); AdamW must not: switch it off meanwhile.
+        self._decay, self.defaults["weight_decay"] = self.defaults["weight_decay"], 0.0
+        try:
+            super().step(grads)
+        finally:
+            self.defaults["weight_decay"] = self._decay
+
+    def _update(self, p, g, state):
+        p *= 1 - self.lr * self._decay
+        super()._update(p, g, state)
+
+
+def _linear(lr0: float, t: int, start_factor: float = 1 / 3, end_factor: float = 1.0,
+            total_iters: int = 5) -> float:
+    _require(0 < start_factor <= 1 and 0 <= end_factor <= 1,
+             f"start_factor must be in (0, 1] and end_factor in [0, 1], got {start_factor}, {end_factor}")
+    _require(total_iters >= 1, f"total_iters must be >= 1, got {total_iters}")
+    return lr0 * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
+
+
+_SCHEDULES["linear_ramp"] = _linear  # the closed form of LinearLR
+
+
+class LinearLR(LRScheduler):
+    r"""Linear warm-up (or decay) of the learning rate — ``torch.optim.lr_scheduler.LinearLR``.
+
+    :math:`\eta_t = \eta_0\big(s + (e - s)\min(t, T)/T\big)` with :math:`s` = ``start_factor``,
+    :math:`e` = ``end_factor`` and :math:`T` = ``total_iters`` (torch's defaults 1/3, 1, 5): the rate climbs
+    from :math:`s\,\eta_0` to :math:`e\,\eta_0` in :math:`T` steps and then stays. A warm-up keeps the first
+    steps small while Adam's :math:`v` and the network's statistics are still poor estimates.
+
+    See the chapter book/optimization.md.
+    """
+
+    name = "linear_ramp"
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5) -> None:
+        super().__init__(optimizer, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
+
+
+class LambdaLR(LRScheduler):
+    r"""Any schedule :math:`\eta_t = \eta_0 \cdot f(t)` — ``torch.optim.lr_scheduler.LambdaLR``.
+
+    For example a linear warm-up over ``W`` steps followed by a cosine decay to 0 at step ``T``:
+    ``LambdaLR(opt, lambda t: (t + 1) / W if t < W else 0.5 * (1 + cos(pi * (t - W) / (T - W))))``.
+
+    See the chapter book/optimization.md.
+    """
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float]) -> None:
+        self.lr_lambda = lr_lambda
+        super().__init__(optimizer)
+
+    def _apply(self) -> None:
+        self.optimizer.lr = self.base_lr * float(self.lr_lambda(self.last_epoch))
