@@ -25,9 +25,21 @@ and returns ``True``, or raises :class:`AssertionError` whose message names the 
 returned value, and the likely mistake when a diagnoser recognises it.
 """
 
+from coursekit.grading import checks_hw1, checks_hw2, checks_hw3, checks_hw4
 from coursekit.grading.cases import (
-    ANY, ATOL, ATOL_FLOAT32, MESSAGE_HINT, RTOL, RTOL_FLOAT32, TIME_LIMIT, Case, label_cases, logistic_cases,
-    logit_cases, summarize, threshold_cases,
+    ANY,
+    ATOL,
+    ATOL_FLOAT32,
+    MESSAGE_HINT,
+    RTOL,
+    RTOL_FLOAT32,
+    TIME_LIMIT,
+    Case,
+    label_cases,
+    logistic_cases,
+    logit_cases,
+    summarize,
+    threshold_cases,
 )
 from coursekit.grading.checks_hw1 import *  # noqa: F403 - every check, by its name in the hidden cells
 from coursekit.grading.checks_hw2 import *  # noqa: F403
@@ -35,3 +47,10 @@ from coursekit.grading.checks_hw3 import *  # noqa: F403
 from coursekit.grading.checks_hw4 import *  # noqa: F403
 from coursekit.grading.diagnosers import DIAGNOSERS, Diagnoser, Mismatch, add_diagnoser, diagnose
 from coursekit.grading.engine import compare
+
+__all__ = [  # the engine, and every check by its name in the hidden test cells
+    "ANY", "ATOL", "ATOL_FLOAT32", "MESSAGE_HINT", "RTOL", "RTOL_FLOAT32", "TIME_LIMIT", "Case",
+    "label_cases", "logistic_cases", "logit_cases", "summarize", "threshold_cases", "DIAGNOSERS", "Diagnoser",
+    "Mismatch", "add_diagnoser", "diagnose", "compare",
+    *checks_hw1.__all__, *checks_hw2.__all__, *checks_hw3.__all__, *checks_hw4.__all__,
+]

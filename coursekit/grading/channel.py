@@ -141,7 +141,8 @@ class Endpoint:
         worker's ``exec``, ``get``, ``bind``).
     """
 
-    def __init__(self, sock: socket.socket, side: str, serve: Callable[[str, dict], Any] | None = None) -> None:
+    def __init__(self, sock: socket.socket, side: str,
+                 serve: Callable[[str, dict], Any] | None = None) -> None:
         self.sock, self.side, self._serve = sock, side, serve
         self.deadline: float | None = None
         self.closed: str | None = None
@@ -262,7 +263,8 @@ class Endpoint:
         if "t" in x:
             return tuple(self.decode(v, blobs, depth + 1) for v in x["t"])
         if "d" in x:
-            return {_key(self.decode(k, blobs, depth + 1)): self.decode(v, blobs, depth + 1) for k, v in x["d"]}
+            return {_key(self.decode(k, blobs, depth + 1)): self.decode(v, blobs, depth + 1)
+                    for k, v in x["d"]}
         if "a" in x:
             return self._decode_array(str(x["id"]), _load(blobs[int(x["a"])]))
         if "r" in x:
@@ -405,8 +407,8 @@ class Endpoint:
             if header.get("re") == rid:
                 if header["op"] == "ok":
                     return value
-                raise rebuild_exception(str(value.get("ename", "Error")), str(value.get("evalue", ""))[:20000],
-                                        str(value.get("where", ""))[:1000])
+                ename, evalue = str(value.get("ename", "Error")), str(value.get("evalue", ""))[:20000]
+                raise rebuild_exception(ename, evalue, str(value.get("where", ""))[:1000])
             if "re" in header:
                 raise self._lost("it answered a request that was not made")
             self.serve_one(header, value)

@@ -94,7 +94,8 @@ them (see :func:`coursekit.grading.sandbox.build_view`)."""
 class _ProvidedLogisticRegression:
     """``coursekit.linear.LogisticRegression`` for the notebook's provided cells (the degree demo, a public
     test): inside the sandbox it is a proxy, and the fit runs here. It gives the minimizer and its
-    predictions only, never a loss, a gradient or an iterate of the proximal-gradient parts that hw2 grades."""
+    predictions only, never a loss, a gradient or an iterate of the proximal-gradient parts that hw2
+    grades."""
 
     __remote_attrs__ = ("fit", "predict", "predict_proba", "decision_function", "coef_", "intercept_")
 

@@ -1,5 +1,6 @@
 """Checks of hw3-optimizers: mini-batches, SGD (momentum, Nesterov), RMSprop, Adam, schedules and two
-training loops. They run in the grader; the student's classes are proxies whose objects live in the sandbox."""
+training loops. They run in the grader; the student's classes are proxies whose objects live in the
+sandbox."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from typing import Any
 import numpy as np
 
 from coursekit._utils import RNGLike, as_rng
-from coursekit.grading.cases import ATOL_FLOAT32, RTOL_FLOAT32, Case, _is_numbers, _mismatch, _WrongOutput, summarize
+from coursekit.grading.cases import (
+    ATOL_FLOAT32,
+    RTOL_FLOAT32,
+    Case,
+    _is_numbers,
+    _mismatch,
+    _WrongOutput,
+    summarize,
+)
 from coursekit.grading.checks_hw1 import _linear
 from coursekit.grading.diagnosers import Mismatch, add_diagnoser
 from coursekit.grading.engine import compare

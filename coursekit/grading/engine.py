@@ -247,8 +247,9 @@ def compare(student: Callable, reference: Callable, cases: Sequence[Case], *, na
                 with _quiet(case.strict), _call_limit(student, time_limit):
                     got = call(student, args, kwargs)
             except channel.WorkerLost as exc:
-                why = (f"did not return within the time limit (an infinite loop?)" if exc.timeout else
-                       f"stopped the notebook's process: {exc.reason} (os._exit, a crash, or too much memory?)")
+                why = ("did not return within the time limit (an infinite loop?)" if exc.timeout else
+                       f"stopped the notebook's process: {exc.reason} (os._exit, a crash, or too much "
+                       "memory?)")
                 results.append((case, None, exc, why))
                 break
             except _TimeUp:

@@ -1,4 +1,5 @@
-"""Grade one submission: the instructor's structure, the student's answers, the sandboxed worker, the verdicts.
+"""Grade one submission: the instructor's structure, the student's answers, the sandboxed worker, the
+verdicts.
 
 :func:`make_plan` reads an assignment once: the cells of the released notebook, the checks named in the hidden
 test cells of the instructor notebook, the points, and the modules the sandbox must withhold.
@@ -113,7 +114,8 @@ def parse_hidden(source: str) -> list[Call]:
         name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
         if not name.startswith("check_"):
             continue
-        args = [("name", a.id) if isinstance(a, ast.Name) else ("value", ast.literal_eval(a)) for a in node.args]
+        args = [("name", a.id) if isinstance(a, ast.Name) else ("value", ast.literal_eval(a))
+                for a in node.args]
         calls.append(Call(name, args, {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}))
     return calls
 
@@ -135,21 +137,25 @@ def make_plan(aid: str, solution: NotebookNode, release: NotebookNode,
                 written.add(gid)
         elif meta.get("solution") and cell.cell_type == "code":
             names[gid] = _defined(cell.source)
-    modules = {importlib.import_module(getattr(grading, c.check).__module__) for cs in calls.values() for c in cs}
+    modules = {importlib.import_module(getattr(grading, c.check).__module__)
+               for cs in calls.values() for c in cs}
     withheld = sorted({m for module in modules for m in getattr(module, "REFERENCE_MODULES", ())})
     provided: dict[str, dict[str, Any]] = {}
     for module in modules:
         for name, objects in getattr(module, "PROVIDED", {}).items():
             provided.setdefault(name, {}).update(objects)
-    digest = hashlib.sha256(nbformat.writes(solution).encode() + nbformat.writes(release).encode()).hexdigest()
+    digest = hashlib.sha256(nbformat.writes(solution).encode() + nbformat.writes(release).encode())
+    digest = digest.hexdigest()
     return Plan(aid, aid, [copy.deepcopy(c) for c in release.cells], calls, points, written, names,
-                tuple(withheld), dict(other_ids or {}), digest, copy.deepcopy(dict(release.metadata)), provided)
+                tuple(withheld), dict(other_ids or {}), digest, copy.deepcopy(dict(release.metadata)),
+                provided)
 
 
 # ------------------------------------------------------------------------------------------------------ merge
 
 
-def merge(plan: Plan, student: NotebookNode, limits: Limits) -> tuple[list[NotebookNode], list[str], str | None]:
+def merge(plan: Plan, student: NotebookNode,
+          limits: Limits) -> tuple[list[NotebookNode], list[str], str | None]:
     """The cells to run: the instructor's structure with the student's answers and added cells.
 
     Returns ``(cells, notes, refusal)``; ``refusal`` says why the notebook is not this assignment at all.
@@ -166,7 +172,6 @@ def merge(plan: Plan, student: NotebookNode, limits: Limits) -> tuple[list[Noteb
         if isinstance(c.get("id"), str):
             by_id.setdefault(c["id"], j)
     inst = plan.cells
-    ids = {_meta(c).get("grade_id") for c in inst} - {None}
     mapped: dict[int, int] = {}
     used: set[int] = set()
     for k, c in enumerate(inst):
@@ -246,14 +251,19 @@ def merge(plan: Plan, student: NotebookNode, limits: Limits) -> tuple[list[Noteb
             cell.source = _source(scells[mapped[k]])
         cell["id"] = c.get("id") if c.get("id") not in taken else uuid.uuid4().hex[:8]
         taken.add(cell["id"])
-        cell.pop("outputs", None) if cell.cell_type != "code" else cell.update(outputs=[], execution_count=None)
+        if cell.cell_type == "code":
+            cell.update(outputs=[], execution_count=None)
+        else:
+            cell.pop("outputs", None)
         cells.append(cell)
         for j in added.get(k, []):
             add_student(j)
     if sum(len(v) for v in added.values()):
-        notes.append(f"{sum(len(v) for v in added.values())} cell(s) that you added were kept and run in place")
+        count = sum(len(v) for v in added.values())
+        notes.append(f"{count} cell(s) that you added were kept and run in place")
     if dropped:
-        notes.append(f"{dropped} added code cell(s) beyond the limit of {limits.max_cells} cells were not run")
+        notes.append(f"{dropped} added code cell(s) beyond the limit of {limits.max_cells} cells were not "
+                     "run")
     return cells, notes, None
 
 
@@ -387,7 +397,8 @@ class _Session:
         if self.worker is not None:
             self.worker.kill()
         if self.starts > MAX_RESTARTS:
-            raise channel.WorkerLost("the notebook's process crashed too often; the remaining parts were not run")
+            raise channel.WorkerLost("the notebook's process crashed too often; the remaining parts were not "
+                                     "run")
         self.starts += 1
         self.worker = Worker(self.view, self.raw, self.limits, self.sandboxed)
         if self.provided:
@@ -428,8 +439,8 @@ def run_part(session: _Session, plan: Plan, gid: str, seed: int) -> Verdict:
                 try:
                     args.append(worker.endpoint.request("get", name=value))
                 except NameError:
-                    return Verdict(0.0, points, f"`{value}` is not defined: did its cell run without error, and is "
-                                                "it spelled as in the assignment?", "failed")
+                    return Verdict(0.0, points, f"`{value}` is not defined: did its cell run without error, "
+                                                "and is it spelled as in the assignment?", "failed")
             kwargs = dict(call.kwargs)
             if "rng" in inspect.signature(check).parameters:
                 kwargs["rng"] = part_rng(seed, plan.assignment, gid)
@@ -437,14 +448,15 @@ def run_part(session: _Session, plan: Plan, gid: str, seed: int) -> Verdict:
         return Verdict(points, points)
     except AssertionError as exc:
         text = str(exc)
-        status = "timeout" if "time limit" in text else "crashed" if "stopped the notebook's process" in text \
-            else "failed"
+        status = ("timeout" if "time limit" in text else
+                  "crashed" if "stopped the notebook's process" in text else "failed")
         return Verdict(0.0, points, text, status)
     except channel.WorkerLost as exc:
         status, text = _lost_message(exc, session.limits.cell_seconds)
         return Verdict(0.0, points, f"Your code {text}.", status)
     except Exception as exc:  # noqa: BLE001 - whatever the student's objects do, the part is lost, not the run
-        return Verdict(0.0, points, f"The check could not use your code: {type(exc).__name__}: {exc}", "failed")
+        return Verdict(0.0, points, f"The check could not use your code: {type(exc).__name__}: {exc}",
+                       "failed")
     finally:
         if session.worker is not None:
             session.worker.endpoint.deadline = None
@@ -470,8 +482,8 @@ def grade_submission(plan: Plan, student: NotebookNode, raw: bytes, view: Path, 
             late = time.monotonic() - start > limits.submission_seconds
             if gid in plan.calls:
                 if late:
-                    verdicts[gid] = Verdict(0.0, plan.points[gid], "Not graded: the notebook used up the time "
-                                            f"limit of {limits.submission_seconds:g} s.", "timeout")
+                    verdicts[gid] = Verdict(0.0, plan.points[gid], "Not graded: the notebook used up the "
+                                            f"time limit of {limits.submission_seconds:g} s.", "timeout")
                 else:
                     verdicts[gid] = run_part(session, plan, gid, seed)
                 v = verdicts[gid]
@@ -503,7 +515,7 @@ def grade_submission(plan: Plan, student: NotebookNode, raw: bytes, view: Path, 
                 outcome.cell_problems.append(f"{name} {text}")
     finally:
         session.close()
-    for gid, names in plan.answer_names.items():
+    for gid in plan.answer_names:
         for cell in cells:
             if _meta(cell).get("grade_id") == gid:
                 for mine, ref, score in similarity.copies(cell.source, plan.withheld):

@@ -72,7 +72,8 @@ def check_sandbox() -> None:
     """Raise :class:`SandboxUnavailable` with what to do when bubblewrap cannot isolate a worker here."""
     exe = _bwrap()
     if exe is None:
-        raise SandboxUnavailable(f"the sandbox needs bubblewrap (`bwrap`), which is not installed: {INSTALL_HINT}")
+        raise SandboxUnavailable("the sandbox needs bubblewrap (`bwrap`), which is not installed: "
+                                 + INSTALL_HINT)
     probe = subprocess.run([exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
                            capture_output=True, text=True, timeout=30)
     if probe.returncode != 0:
@@ -96,16 +97,17 @@ def build_view(folder: Path, withheld: tuple[str, ...], provided: dict[str, list
     for path in src.glob("*.py"):
         if path.stem not in STAFF_ONLY:
             shutil.copyfile(path, view / path.name)
-    message = ("{module} is not available while your notebook is graded: the graded parts must be your own "
-               "code, so the reference implementations are not installed here. Import only numpy, matplotlib, "
-               "coursekit.data and coursekit.plotting in your answers.")
+    message = ("{module} is not available while your notebook is graded: the graded parts must be your "
+               "own code, so the reference implementations are not installed here. Import only numpy, "
+               "matplotlib, coursekit.data and coursekit.plotting in your answers.")
     for module in withheld:
         names = sorted((provided or {}).get(module, ()))
-        lines = [f'"""Stub of {module} inside the grading sandbox."""', "from coursekit_worker.worker import provided",
+        lines = [f'"""Stub of {module} inside the grading sandbox."""',
+                 "from coursekit_worker.worker import provided",
                  f"MESSAGE = {message.format(module=module)!r}"]
         lines += [f"{name} = provided({module!r}, {name!r})" for name in names]
-        lines += ["", "", "def __getattr__(name):", "    if name.startswith('__'):", "        raise AttributeError(name)",
-                  "    raise ImportError(MESSAGE)"]
+        lines += ["", "", "def __getattr__(name):", "    if name.startswith('__'):",
+                  "        raise AttributeError(name)", "    raise ImportError(MESSAGE)"]
         if not names:
             lines.append("raise ImportError(MESSAGE)")
         (view / f"{module.removeprefix('coursekit.')}.py").write_text("\n".join(lines) + "\n")
@@ -173,8 +175,10 @@ class Worker:
         lim, mb = self.limits, 2**20
         nproc = len([p for p in os.listdir("/proc") if p.isdigit()]) + lim.processes
         for what, value in [(resource.RLIMIT_AS, lim.memory_mb * mb), (resource.RLIMIT_NPROC, nproc),
-                            (resource.RLIMIT_NOFILE, lim.open_files), (resource.RLIMIT_FSIZE, lim.file_mb * mb),
-                            (resource.RLIMIT_CPU, int(lim.submission_seconds) + 5), (resource.RLIMIT_CORE, 0)]:
+                            (resource.RLIMIT_NOFILE, lim.open_files),
+                            (resource.RLIMIT_FSIZE, lim.file_mb * mb),
+                            (resource.RLIMIT_CPU, int(lim.submission_seconds) + 5),
+                            (resource.RLIMIT_CORE, 0)]:
             resource.setrlimit(what, (value, value))
 
     def _bwrap_command(self, view: Path, notebook_fd: int) -> list[str]:
@@ -182,7 +186,8 @@ class Worker:
         if exe is None:
             raise SandboxUnavailable(f"bubblewrap (`bwrap`) is not installed: {INSTALL_HINT}")
         cmd = [exe, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts",
-               "--unshare-cgroup-try", "--disable-userns", "--cap-drop", "ALL", "--uid", "1000", "--gid", "1000",
+               "--unshare-cgroup-try", "--disable-userns", "--cap-drop", "ALL", "--uid", "1000",
+               "--gid", "1000",
                "--die-with-parent", "--new-session", "--hostname", "sandbox",
                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         for link in ("bin", "lib", "lib64", "sbin"):

@@ -35,8 +35,9 @@ class _Rename(ast.NodeTransformer):
 
     def _body(self, node: ast.AST) -> ast.AST:
         body = getattr(node, "body", [])
-        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        first = body[0] if body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str):
             node.body = body[1:] or [ast.Pass()]
         node.name = "f"
         return self.generic_visit(node)

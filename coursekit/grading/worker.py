@@ -1,6 +1,7 @@
 """The sandboxed worker: runs one student's notebook cells and answers the grader's calls on its objects.
 
-Started by :mod:`coursekit.grading.sandbox` inside bubblewrap, with the channel's socket on the file descriptor named by ``CK_CHANNEL_FD``.
+Started by :mod:`coursekit.grading.sandbox` inside bubblewrap, with the channel's socket on the file
+descriptor named by ``CK_CHANNEL_FD``.
 It holds no check, no expected value, no hidden input and no secret: the grader sends it the notebook's cells
 one by one (``exec``), asks for the objects that a part grades (``get``), calls them through handles
 (:class:`~coursekit.grading.channel.Endpoint`), and binds correct stand-ins for the other parts (``bind``).
@@ -47,7 +48,8 @@ def _shell() -> Any:
 
     class Publisher(DisplayPublisher):
         def publish(self, data: dict, metadata: dict | None = None, *args: Any, **kwargs: Any) -> None:
-            outputs.append({"output_type": "display_data", "data": dict(data), "metadata": dict(metadata or {})})
+            outputs.append({"output_type": "display_data", "data": dict(data),
+                            "metadata": dict(metadata or {})})
 
         def clear_output(self, wait: bool = False) -> None:
             outputs.clear()
