@@ -47,8 +47,8 @@ release: $(STAMP)
 	$(CK) release
 
 grade: $(STAMP) sandbox
-	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>] [FORCE=1] [JOBS=n]"; exit 2)
-	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),) $(if $(FORCE),--force,) $(if $(JOBS),--jobs $(JOBS),)
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>] [FORCE=1] [JOBS=n] [SCHEDULER=tcp://host:port]"; exit 2)
+	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),) $(if $(FORCE),--force,) $(if $(JOBS),--jobs $(JOBS),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
 
 dist: $(STAMP)
 	$(CK) dist

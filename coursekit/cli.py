@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("--force", action="store_true", help="regrade submissions that did not change")
     p_grade.add_argument("--jobs", type=int, default=None,
                          help="submissions graded at once, each in its own sandbox (default: the cores)")
+    p_grade.add_argument("--scheduler", default=None,
+                         help="grade on a Dask cluster: the scheduler's address, e.g. tcp://host:8786")
     p_grade.add_argument("--seed", type=int, default=None,
                          help="set the secret seed of the hidden inputs (kept in grading/secret_seed)")
     p_grade.add_argument("--no-sandbox", action="store_true",
@@ -68,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     return pipeline.grade_command(
         args.root, args.submissions, assignment=args.assignment, timeout=args.timeout, force=args.force,
         seed=args.seed, sandbox=not args.no_sandbox, limits=limits, jobs=args.jobs,
+        scheduler=args.scheduler,
     )
 
 

@@ -404,7 +404,7 @@ def _stored(root: Path, aid: str) -> dict[str, dict]:
 def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
           timeout: int | None = None, echo: Callable[[str], None] = print, *, force: bool = False,
           seed: int | None = None, sandbox: bool = True, limits: Any = None,
-          jobs: int | None = None) -> list[StudentResult]:
+          jobs: int | None = None, scheduler: str | None = None) -> list[StudentResult]:
     """Autograde every submission in ``submissions``; write feedback, ``grades.csv`` and ``report.md``.
 
     Each notebook runs in its own sandboxed worker and every part is decided by the trusted grader
@@ -438,6 +438,11 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     jobs : int, optional
         Submissions graded at once, each by a worker process with its own sandbox (default: the number of
         cores). This process alone writes the gradebook and the feedback, as each result arrives.
+    scheduler : str, optional
+        The address of a Dask ``distributed`` scheduler (``tcp://host:8786``): each submission is sent there
+        as bytes, graded in a sandbox on one of its workers, and its outcome comes back as data. Every
+        worker needs this course's Python environment (``pip install .[course]``) and bubblewrap; the
+        instructor notebooks travel with the tasks.
 
     Returns
     -------
@@ -495,32 +500,53 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
         else:
             todo.append((i, sub, key))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    pool = None
+    pool = client = None
+    started_at, failures = time.perf_counter(), 0
+    bar = _progress(len(todo))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not about the class
-            if jobs > 1:
+
+            def task(sub: Submission) -> tuple:
+                files = {nb: path.read_bytes() for nb, path in sub.files.items()}
+                return sub.assignment, files, plans, None if scheduler else views, limits, seed, sandbox
+
+            if scheduler:
+                try:
+                    from distributed import Client, as_completed
+                except ImportError:
+                    raise PipelineError("--scheduler needs Dask's `distributed` package: pip install "
+                                        "distributed") from None
+                client = Client(scheduler, timeout="30s")
+                started = {client.submit(_run, *task(sub), pure=False, key=f"grade-{sub.assignment}-"
+                                         f"{sub.student}-{key[:12]}"): (i, sub, key, time.perf_counter())
+                           for i, sub, key in todo}
+                runs = ((started[f], f.result()) for f in as_completed(started))
+            elif jobs > 1:
                 import concurrent.futures
                 import multiprocessing
 
                 context = multiprocessing.get_context("spawn")
                 pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context)
-                started = {pool.submit(_run, sub, plans, views, limits, seed, sandbox):
-                           (i, sub, key, time.perf_counter()) for i, sub, key in todo}
-                finished = concurrent.futures.as_completed(started)
-                runs = ((started[f], f.result()) for f in finished)
+                started = {pool.submit(_run, *task(sub)): (i, sub, key, time.perf_counter())
+                           for i, sub, key in todo}
+                runs = ((started[f], f.result()) for f in concurrent.futures.as_completed(started))
             else:
-                runs = (((i, sub, key, time.perf_counter()), _run(sub, plans, views, limits, seed, sandbox))
-                        for i, sub, key in todo)
+                runs = (((i, sub, key, time.perf_counter()), _run(*task(sub))) for i, sub, key in todo)
             for (i, sub, key, start), outcomes in runs:
                 r = _finish(root, cfg, api, sub, cells[sub.assignment], plans, outcomes, sandbox)
                 r.seconds = time.perf_counter() - start
                 _store(root, r, key)
                 results.append(r)
+                failures += r.status != "graded" or any(v.status in ("crashed", "timeout")
+                                                        for _, _, o in outcomes for v in o.verdicts.values())
                 note = f" ({r.status})" if r.status != "graded" else ""
                 score = f"{r.autograded:g}/{r.autograded_max:g}"
                 echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {score}{note}")
+                bar.set_postfix_str(f"crashed/refused: {failures}", refresh=False)
+                bar.update(1)
     except KeyboardInterrupt:
+        bar.close()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
         echo(f"interrupted: {len(results)} submission(s) graded in this run are saved; those in progress "
@@ -528,8 +554,16 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
         _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
         raise
     finally:
+        bar.close()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if client is not None:
+            client.close()
+    if results:
+        took = time.perf_counter() - started_at
+        where = f"on {scheduler}" if scheduler else f"with {jobs} worker process(es)"
+        echo(f"graded {len(results)} submission(s) in {took:.1f} s {where}: "
+             f"{60 * len(results) / took:.1f} per minute")
     results.sort(key=lambda r: (r.assignment, r.student))
     _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
     return results
@@ -601,19 +635,44 @@ def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> None:
         gb.db.commit()
 
 
-def _run(sub: Submission, plans: dict, views: dict, limits: Any, seed: int, sandboxed: bool) -> list:
-    """The sandboxed part of grading one submission: ``[(notebook name, raw bytes, Outcome), ...]``. It writes
-    nothing, so it runs in any worker process; the coordinator records the outcomes (:func:`_finish`)."""
+_VIEWS: dict[tuple, Path] = {}
+"""Sandbox views built by this process for the plans it was sent (a cluster worker builds its own)."""
+
+
+def _run(aid: str, files: dict[str, bytes], plans: dict, views: dict | None, limits: Any, seed: int,
+         sandboxed: bool) -> list:
+    """The sandboxed part of grading one submission: ``[(notebook name, raw bytes, Outcome), ...]``.
+
+    The notebooks travel as bytes and the outcomes come back as data, so this runs in a local worker process
+    or on a Dask worker of another machine (``views=None``: the sandbox views are built there, once per
+    process). It writes nothing of the course; the coordinator records the outcomes (:func:`_finish`)."""
     from coursekit.grading import runner
+    from coursekit.grading import sandbox as sb
 
     out = []
     with _single_threaded_blas():
-        for nb, path in sub.files.items():
-            raw = path.read_bytes()
+        for nb, raw in files.items():
+            plan = plans[aid, nb]
+            if views is not None:
+                view = views[aid, nb]
+            else:
+                key = (aid, nb, plan.withheld, tuple(sorted(plan.provided)))
+                if key not in _VIEWS or not _VIEWS[key].is_dir():
+                    folder = Path(tempfile.mkdtemp(prefix="coursekit-view-"))
+                    _VIEWS[key] = sb.build_view(folder, plan.withheld,
+                                                {m: list(objs) for m, objs in plan.provided.items()})
+                view = _VIEWS[key]
             student_nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-            out.append((nb, raw, runner.grade_submission(plans[sub.assignment, nb], student_nb, raw,
-                                                         views[sub.assignment, nb], limits, seed, sandboxed)))
+            outcome = runner.grade_submission(plan, student_nb, raw, view, limits, seed, sandboxed)
+            out.append((nb, raw, outcome))
     return out
+
+
+def _progress(total: int) -> Any:
+    """A live progress bar on a terminal (done, to go, rate, time left, failures); silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="submission", disable=not sys.stderr.isatty(), leave=False)
 
 
 def _finish(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: list[tuple[str, str, float]],
