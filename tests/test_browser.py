@@ -328,7 +328,8 @@ const start = Date.now();
   // results appear one by one; the status line says when the search has finished
   const items = document.querySelectorAll('#search-results ul.search li a');
   const status = document.querySelector('#search-results .search-summary');
-  if (status && /finished/i.test(status.textContent)) done(Array.from(items).map(a => a.getAttribute('href')));
+  const finished = status && /finished/i.test(status.textContent);
+  if (finished) done(Array.from(items).map(a => a.getAttribute('href')));
   else if (Date.now() - start > 30000) done([]);
   else setTimeout(wait, 200);
 })();
