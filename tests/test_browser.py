@@ -319,6 +319,38 @@ def test_page_renders_offline_in_a_browser(driver, server: str, axe_source: str,
     assert not external, f"{page}: requests that left the site: {external}"
 
 
+# Each figure of a page: its file, its displayed width and its natural width (CSS pixels).
+FIGURE_SIZES = """
+return Array.from(document.querySelectorAll('article .cell_output img'))
+  .map(img => [img.getAttribute('src'), img.getBoundingClientRect().width, img.naturalWidth]);
+"""
+MIN_DISPLAYED_FONT_PX = 12.0  # a 9 pt font on a 96-dpi screen
+
+
+def test_figure_text_is_legible_at_its_displayed_size(driver, server: str, site_build) -> None:
+    """On a desktop, the smallest font of every figure is displayed at 9 pt (12 CSS pixels) or more.
+
+    The PNG records the dpi it was drawn at; a font of ``MIN_FONT_PT`` points is ``MIN_FONT_PT * dpi / 72``
+    pixels of it, and the page shows it at ``displayed / natural`` of that.
+    """
+    from PIL import Image
+
+    from coursekit import plotting
+
+    small = []
+    for page in CHAPTER_PAGES:
+        driver.get(urljoin(server, f"{page}.html"))
+        driver.execute_async_script(WAIT_FOR_IMAGES)
+        for src, displayed, natural in driver.execute_script(FIGURE_SIZES):
+            with Image.open(site_build.html / Path(page).parent / src) as png:
+                dpi = png.info.get("dpi", (72, 72))[0]
+            font_px = plotting.MIN_FONT_PT * dpi / 72 * displayed / natural
+            if font_px < MIN_DISPLAYED_FONT_PX:
+                small.append(f"{page}: {src} shown at {displayed / natural:.2f} of its size, "
+                             f"{plotting.MIN_FONT_PT:g} pt text is {font_px:.1f} px")
+    assert not small, "figures whose smallest text is too small on screen:\n" + "\n".join(small)
+
+
 def test_search_finds_pages(driver, server: str) -> None:
     driver.get(urljoin(server, "search.html?q=sigmoid"))
     found = driver.execute_async_script("""

@@ -272,6 +272,48 @@ def test_launch_buttons_open_notebooks_that_exist(site_build) -> None:
     assert checked >= 2 * chapters_and_assignments, f"only {checked} launch links found"
 
 
+MIN_ALT_WORDS = 12  # an alt text says what the figure shows and what it finds, not just its kind
+
+
+@pytest.mark.slow
+def test_every_figure_has_a_caption_and_real_alt_text(site_build) -> None:
+    for chapter in CHAPTERS:
+        page = site_build.html / "book" / f"{chapter}.html"
+        images = _article(_soup(page)).select(".cell_output img")
+        assert images, f"{chapter}: no figures"
+        alts = []
+        for img in images:
+            alt = _normalize(img.get("alt", ""))
+            assert alt and "/" not in alt.split()[0] and not alt.endswith((".png", ".svg")), (
+                f"{chapter}: figure {img['src']} has no alt text of its own ({alt!r})")
+            assert len(alt.split()) >= MIN_ALT_WORDS, f"{chapter}: alt text too short to describe: {alt!r}"
+            figure = img.find_parent("figure")
+            caption = figure.find("figcaption") if figure else None
+            assert caption and len(_normalize(caption.get_text(" ")).split()) >= 6, (
+                f"{chapter}: figure {img['src']} has no caption")
+            alts.append(alt)
+        assert len(set(alts)) == len(alts), f"{chapter}: figures share an alt text"
+
+
+def test_figure_fonts_are_at_least_the_course_minimum() -> None:
+    from coursekit import plotting
+
+    style = plotting.COURSE_STYLE
+    sizes = [style[k] for k in ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize",
+                                "ytick.labelsize", "legend.fontsize", "figure.titlesize")]
+    assert min(sizes) >= plotting.MIN_FONT_PT >= 9
+    small = re.compile(r"fontsize\s*=\s*(?:[\"'](?:xx?-)?small[\"']|(\d+(?:\.\d+)?))")
+    for path in [*site.chapter_files(ROOT), ROOT / "coursekit" / "plotting.py"]:
+        text = path.read_text(encoding="utf-8")
+        for match in small.finditer(text):
+            assert match[1] and float(match[1]) >= plotting.MIN_FONT_PT, (
+                f"{path.name}: {match[0]} is below {plotting.MIN_FONT_PT} pt")
+        if path.suffix == ".md":
+            assert "use_course_style()" in text, f"{path.name} does not draw with the course style"
+            for w in re.findall(r"figsize=\(([\d.]+),", text):
+                assert float(w) <= plotting.COLUMN_WIDTH_IN, f"{path.name}: a figure {w} in wide"
+
+
 @pytest.mark.slow
 def test_figures_open_at_full_size(site_build) -> None:
     for chapter in CHAPTERS:
