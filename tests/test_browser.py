@@ -24,6 +24,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import tempfile
 import threading
 import urllib.request
@@ -351,21 +352,28 @@ def test_figure_text_is_legible_at_its_displayed_size(driver, server: str, site_
     assert not small, "figures whose smallest text is too small on screen:\n" + "\n".join(small)
 
 
-def test_search_finds_pages(driver, server: str) -> None:
+def test_search_finds_pages_with_summaries_free_of_tex(driver, server: str) -> None:
     driver.get(urljoin(server, "search.html?q=sigmoid"))
     found = driver.execute_async_script("""
 const done = arguments[arguments.length - 1];
 const start = Date.now();
 (function wait() {
-  // results appear one by one; the status line says when the search has finished
-  const items = document.querySelectorAll('#search-results ul.search li a');
+  // results appear one by one, then their summaries; the status line says when the search has finished
+  const items = Array.from(document.querySelectorAll('#search-results ul.search li'));
   const status = document.querySelector('#search-results .search-summary');
-  const finished = status && /finished/i.test(status.textContent);
-  if (finished) done(Array.from(items).map(a => a.getAttribute('href')));
-  else if (Date.now() - start > 30000) done([]);
-  else setTimeout(wait, 200);
+  const finished = status && /finished/i.test(status.textContent)
+                   && items.every(li => li.querySelector('p.context'));
+  if (finished || Date.now() - start > 30000) {
+    done(items.map(li => [li.querySelector('a').getAttribute('href'),
+                          (li.querySelector('p.context') || {}).textContent || '']));
+  } else setTimeout(wait, 200);
 })();
 """)
-    assert any("book/glossary" in href for href in found), f"searching 'sigmoid' found {found}"
+    hrefs = [href for href, _ in found]
+    assert any("book/glossary" in href for href in hrefs), f"searching 'sigmoid' found {hrefs}"
+    summaries = [summary for _, summary in found]
+    assert all(summaries), f"results without a summary: {found}"
+    tex = [s for s in summaries if re.search(r"\\[()\[\]]|\\[A-Za-z]{2,}", s)]
+    assert not tex, f"search summaries show TeX source: {tex}"
     errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, f"search page: console errors: {errors}"
