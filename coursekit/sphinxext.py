@@ -25,6 +25,8 @@ Three more keep pages light and accessible:
   counts a page as having equations when any page of its toctree has them, so the landing page would load it;
 - every figure links to its image file, so a reader can open it at full size (Sphinx's own "scaled image
   link", switched on for every image by giving it an explicit scale of 100 %);
+- the executed chapter notebooks offered for download have the streams of each cell merged (one stdout block
+  per cell, as on the page), instead of one block per ``print`` flush;
 - citations are written as list items (``role="listitem"``) of their ``role="list"`` container, instead of the
   deprecated ``doc-biblioentry`` role that leaves the list without items for assistive technology.
 
@@ -94,6 +96,50 @@ def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     logger.info(f"MathJax 3 copied from {src} to {dest}")
+
+
+def merge_streams(nb: dict) -> bool:
+    """Merge the consecutive stream outputs of the same name (stdout, stderr) in every cell of ``nb``.
+
+    Parameters
+    ----------
+    nb : dict
+        A notebook (nbformat 4), changed in place.
+
+    Returns
+    -------
+    bool
+        Whether anything was merged.
+    """
+    changed = False
+    for cell in nb.get("cells", []):
+        merged: list = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else {}
+            if output.get("output_type") == previous.get("output_type") == "stream" \
+                    and previous.get("name") == output.get("name"):
+                previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+                changed = True
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return changed
+
+
+def _merge_streams_in_downloads(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+
+    execute = Path(app.outdir).parent / "jupyter_execute"
+    for path in (Path(app.outdir) / "_sources").rglob("*.ipynb"):
+        rel = path.relative_to(Path(app.outdir) / "_sources")
+        if not (execute / rel).is_file():  # not an executed page: a notebook offered as it is
+            continue
+        nb = nbformat.read(path, as_version=4)
+        if merge_streams(nb):
+            nbformat.write(nb, path)
 
 
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -189,6 +235,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx.ext.mathjax")
     app.connect("config-inited", _set_mathjax_path, priority=900)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _merge_streams_in_downloads)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _empty_favicon)
     app.connect("html-page-context", _mathjax_only_with_math, priority=950)

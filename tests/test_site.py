@@ -325,6 +325,18 @@ def test_figures_open_at_full_size(site_build) -> None:
 
 
 @pytest.mark.slow
+def test_downloaded_chapter_notebooks_print_each_cell_once(site_build) -> None:
+    for chapter in CHAPTERS:
+        nb = nbformat.read(site_build.html / "_sources" / "book" / f"{chapter}.ipynb", as_version=4)
+        printed = 0
+        for cell in nb.cells:
+            names = [o["name"] for o in cell.get("outputs", []) if o["output_type"] == "stream"]
+            assert len(names) == len(set(names)), f"{chapter}: a cell's output is split into {names}"
+            printed += bool(names)
+        assert printed, f"{chapter}: the downloaded notebook has no printed output"
+
+
+@pytest.mark.slow
 def test_mathjax_only_on_pages_with_math(site_build) -> None:
     for doc in site.toc_files(ROOT):
         soup = _soup(site_build.html / f"{doc}.html")
