@@ -29,9 +29,13 @@ MIN_FIGURES_PER_CHAPTER = 3
 # Symbols retired from a role, and the sources where they may no longer appear in it (book/notation.md).
 RETIRED_SYMBOLS = [
     # ℓ is the log-likelihood (chapter 1) and nothing else: per-example losses are L_i
-    (re.compile(r"\\ell\b"), ["overfitting", "regularization", "optimization", "gradients"]),
+    (re.compile(r"\\ell\b"), [f"book/{c}.md" for c in ("overfitting", "regularization", "optimization",
+                                                       "gradients")]),
     # the momentum buffer is m_t, not b_t (b is the intercept)
-    (re.compile(r"\bb_\{?t(-1)?\}?"), ["optimization"]),
+    (re.compile(r"\bb_\{?t(-1)?\}?"), ["book/optimization.md", "coursekit/optim.py"]),
+    # the learning rate is eta, not gamma (gamma is only StepLR's and ExponentialLR's factor, eta_0 gamma^t);
+    # parameters are w, not theta; weight decay is alpha, not lambda
+    (re.compile(r"\\gamma(?!\^)|\\theta|\\lambda\b"), ["coursekit/optim.py"]),
 ]
 BIB_KEYS = [
     "cox1958logistic", "tibshirani1996lasso", "hoerl1970ridge", "zou2005elasticnet", "beck2009fista",
@@ -141,12 +145,13 @@ def test_chapter_notebooks_for_the_launch_buttons_are_up_to_date() -> None:
         assert not any(c.get("outputs") for c in committed.cells if c.cell_type == "code")
 
 
-@pytest.mark.parametrize(("pattern", "chapters"), RETIRED_SYMBOLS, ids=["ell", "momentum-buffer-b"])
-def test_retired_symbols_are_not_used_in_their_old_role(pattern: re.Pattern, chapters: list[str]) -> None:
-    for chapter in chapters:
-        text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("pattern", "sources"), RETIRED_SYMBOLS,
+                         ids=["ell", "momentum-buffer-b", "optim-docstrings"])
+def test_retired_symbols_are_not_used_in_their_old_role(pattern: re.Pattern, sources: list[str]) -> None:
+    for source in sources:
+        text = (ROOT / source).read_text(encoding="utf-8")
         hits = [line.strip() for line in text.splitlines() if pattern.search(line)]
-        assert not hits, f"{chapter}.md uses a retired symbol (see book/notation.md): {hits[:3]}"
+        assert not hits, f"{source} uses a retired symbol (see book/notation.md): {hits[:3]}"
 
 
 def test_references_bib_holds_every_primary_source() -> None:
