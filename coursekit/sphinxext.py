@@ -127,19 +127,44 @@ def merge_streams(nb: dict) -> bool:
     return changed
 
 
+def _cached_notebook(app: Sphinx, docname: str):
+    """The notebook of ``docname`` as its execution left it in the jupyter-cache, or None."""
+    try:
+        from jupyter_cache import get_cache
+
+        config = getattr(app.env, "mystnb_config", None)
+        cache_path = getattr(config, "execution_cache_path", "") or app.config.nb_execution_cache_path
+        if not cache_path or not Path(cache_path).is_dir():
+            return None
+        record = get_cache(cache_path).get_cached_project_nb(str(Path(app.env.doc2path(docname)).resolve()))
+        return None if record is None else get_cache(cache_path).get_cache_bundle(record.pk).nb
+    except (KeyError, AttributeError, OSError):
+        return None
+
+
 def _merge_streams_in_downloads(app: Sphinx, exception: Exception | None) -> None:
+    # The executed notebook that the page offers for download holds each cell's outputs after MyST-NB merged
+    # the streams for the page in place: the first block has the merged text and the later blocks are still
+    # there, so their text appears twice. Take the outputs as the execution left them, then merge them.
     if exception is not None or app.builder.format != "html":
         return
     import nbformat
 
+    sources = Path(app.outdir) / "_sources"
     execute = Path(app.outdir).parent / "jupyter_execute"
-    for path in (Path(app.outdir) / "_sources").rglob("*.ipynb"):
-        rel = path.relative_to(Path(app.outdir) / "_sources")
+    for path in sources.rglob("*.ipynb"):
+        rel = path.relative_to(sources)
         if not (execute / rel).is_file():  # not an executed page: a notebook offered as it is
             continue
         nb = nbformat.read(path, as_version=4)
-        if merge_streams(nb):
-            nbformat.write(nb, path)
+        cached = _cached_notebook(app, rel.with_suffix("").as_posix())
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        originals = [] if cached is None else [cell for cell in cached.cells if cell.cell_type == "code"]
+        if [c.source for c in code] == [c.source for c in originals]:
+            for cell, original in zip(code, originals, strict=True):
+                cell.outputs = original.get("outputs", [])
+        merge_streams(nb)
+        nbformat.write(nb, path)
 
 
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -331,14 +331,29 @@ def test_figures_open_at_full_size(site_build) -> None:
 
 @pytest.mark.slow
 def test_downloaded_chapter_notebooks_print_each_cell_once(site_build) -> None:
-    for chapter in CHAPTERS:
-        nb = nbformat.read(site_build.html / "_sources" / "book" / f"{chapter}.ipynb", as_version=4)
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(ROOT / site.CACHE_DIR))
+    for chapter in site.chapter_files(ROOT):
+        record = cache.get_cached_project_nb(str(chapter.resolve()))
+        executed = cache.get_cache_bundle(record.pk).nb  # the outputs as the execution produced them
+        download_path = site_build.html / "_sources" / "book" / f"{chapter.stem}.ipynb"
+        download = nbformat.read(download_path, as_version=4)
+        code = [cell for cell in download.cells if cell.cell_type == "code"]
+        originals = [cell for cell in executed.cells if cell.cell_type == "code"]
+        assert [c.source for c in code] == [c.source for c in originals], f"{chapter.name}: other code"
         printed = 0
-        for cell in nb.cells:
-            names = [o["name"] for o in cell.get("outputs", []) if o["output_type"] == "stream"]
-            assert len(names) == len(set(names)), f"{chapter}: a cell's output is split into {names}"
+        for cell, original in zip(code, originals, strict=True):
+            streams = [o for o in cell.get("outputs", []) if o["output_type"] == "stream"]
+            names = [o["name"] for o in streams]
+            assert len(names) == len(set(names)), f"{chapter.name}: a cell's output is split into {names}"
+            for name in names:
+                text = "".join(o["text"] for o in streams if o["name"] == name)
+                expected = "".join("".join(o["text"]) for o in original.get("outputs", [])
+                                   if o["output_type"] == "stream" and o["name"] == name)
+                assert text == expected, f"{chapter.name}: the download's {name} differs from the execution's"
             printed += bool(names)
-        assert printed, f"{chapter}: the downloaded notebook has no printed output"
+        assert printed, f"{chapter.name}: the downloaded notebook has no printed output"
 
 
 @pytest.mark.slow
