@@ -167,6 +167,22 @@ def _merge_streams_in_downloads(app: Sphinx, exception: Exception | None) -> Non
         nbformat.write(nb, path)
 
 
+def _refresh_static_files(app: Sphinx, exception: Exception | None) -> None:
+    # Sphinx copies html_static_path only when some page is rebuilt; a change to a stylesheet or script alone
+    # would leave the old copy in the site. Copy every changed file of our static folders.
+    if exception is not None or app.builder.format != "html":
+        return
+    for folder in app.config.html_static_path:
+        source = Path(app.confdir) / folder
+        if not source.is_dir():
+            continue
+        for path in source.rglob("*"):
+            target = Path(app.outdir) / "_static" / path.relative_to(source)
+            if path.is_file() and (not target.is_file() or target.read_bytes() != path.read_bytes()):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+
+
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     scripts = context.get("script_files")
     if not scripts:
@@ -261,6 +277,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _set_mathjax_path, priority=900)
     app.connect("build-finished", _copy_mathjax)
     app.connect("build-finished", _merge_streams_in_downloads)
+    app.connect("build-finished", _refresh_static_files)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _empty_favicon)
     app.connect("html-page-context", _mathjax_only_with_math, priority=950)

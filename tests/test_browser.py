@@ -108,21 +108,25 @@ return {bytes: bytes, mathjax: entries.filter(e => /mathjax/i.test(e.name))
                                       .reduce((sum, e) => sum + (e.decodedBodySize || 0), 0)};
 """
 
-# The elements that stick out to the right of the viewport (what makes a page scroll sideways).
+# The page's width against the viewport's, and the elements that stick out to the right of the viewport
+# without a scrolling box of their own inside it (content cut off, or making the page scroll sideways).
 OVERFLOW = """
 const width = document.documentElement.clientWidth;
 const body = document.body;
-const culprits = [];
-for (const el of document.querySelectorAll('body *')) {
+const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+                        && el.getBoundingClientRect().right <= width + 1;
+const cut = [];
+for (const el of document.querySelectorAll('article *')) {
   const box = el.getBoundingClientRect();
-  if (box.right > width + 1 && box.width > 0 && el.offsetParent !== null) {
-    const parentBox = el.parentElement.getBoundingClientRect();
-    if (parentBox.right <= width + 1) culprits.push(el.tagName.toLowerCase() + '.' + el.className);
-  }
+  if (box.width === 0 || box.right <= width + 1 || el.offsetParent === null) continue;
+  if (el.closest('mjx-assistive-mml')) continue;  // MathJax's copy for screen readers: visually hidden
+  let inBox = false;
+  for (let a = el; a && a !== body; a = a.parentElement) if (scrolls(a)) { inBox = true; break; }
+  const parentOut = el.parentElement.getBoundingClientRect().right > width + 1;
+  if (!inBox && !parentOut) cut.push(el.tagName.toLowerCase() + '.' + String(el.className).split(' ')[0]);
 }
 return {scrollWidth: body.scrollWidth, clientWidth: body.clientWidth,
-        rootScrollWidth: document.documentElement.scrollWidth, rootClientWidth: width,
-        culprits: culprits.slice(0, 8)};
+        rootScrollWidth: document.documentElement.scrollWidth, rootClientWidth: width, cut: cut.slice(0, 8)};
 """
 
 _metrics: dict[str, dict] = {}
@@ -229,13 +233,18 @@ def _phone_checks(driver, page: str) -> list[str]:
     problems = []
     driver.set_window_size(*PHONE)
     try:
-        driver.execute_script("window.scrollTo(0, 0)")
+        driver.refresh()  # laid out at a phone's width from the start, as a phone loads it
+        driver.execute_async_script(WAIT_FOR_IMAGES)
+        if driver.execute_script("return document.querySelectorAll('.math').length") > 0:
+            driver.execute_async_script(WAIT_FOR_MATHJAX)
         box = driver.execute_script(OVERFLOW)
         if box["scrollWidth"] > box["clientWidth"] or box["rootScrollWidth"] > box["rootClientWidth"]:
             problems.append(f"at {PHONE[0]} px the page scrolls sideways: body scrollWidth "
                             f"{box['scrollWidth']} > clientWidth {box['clientWidth']} "
-                            f"(root {box['rootScrollWidth']} > {box['rootClientWidth']}); "
-                            f"elements sticking out: {box['culprits']}")
+                            f"(root {box['rootScrollWidth']} > {box['rootClientWidth']})")
+        if box["cut"]:
+            problems.append(f"at {PHONE[0]} px these stick out of the page without a scrolling box of "
+                            f"their own (cut off): {box['cut']}")
         name = page.replace("/", "__")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         (SCREENSHOTS / f"{name}@{PHONE[0]}.png").write_bytes(driver.get_screenshot_as_png())
