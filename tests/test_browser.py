@@ -9,8 +9,9 @@ The site (built once per session by the ``site_build`` fixture, tests/conftest.p
 - the download buttons link to files that exist, and no request leaves 127.0.0.1;
 - axe-core (from npm, installed by ``make browser`` into ``.cache/browser``) finds no serious or critical
   violation of its WCAG rules;
-- at 390 px, a phone's width, the page itself never scrolls sideways (wide equations and code scroll inside
-  their own boxes);
+- reloaded at 390 px, a phone's width, the page itself never scrolls sideways (``scrollWidth <= clientWidth``)
+  and nothing in the article sticks out without a scrolling box of its own (wide equations, tables and code
+  scroll inside their boxes instead of being cut off);
 - the page's weight (every byte it loads, uncompressed) is recorded, and the landing page stays light.
 
 Full-page screenshots at 1280 px and first-screen screenshots at 390 px go to ``artifacts/screenshots/``; the
