@@ -29,7 +29,8 @@ setup: $(STAMP)
 book: $(STAMP)
 	$(CK) build
 
-# A headless browser for the site tests: Debian's chromium + chromium-driver, installed when missing and possible.
+# The site's browser tests: Debian's chromium + chromium-driver and axe-core (npm, into .cache/browser),
+# installed when missing and possible.
 browser:
 	@bash .ci/install-browser
 
@@ -57,4 +58,4 @@ bench: $(STAMP)
 	$(PY) -m coursekit.bench
 
 clean:
-	rm -rf _build grading artifacts dist .pytest_cache .ruff_cache
+	rm -rf _build grading artifacts dist .pytest_cache .ruff_cache .cache

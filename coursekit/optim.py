@@ -72,15 +72,15 @@ class Optimizer:
     params : list of ndarray
         The arrays being optimized (the same objects that were passed in).
     lr : float
-        The learning rate :math:`\gamma`; schedules (:class:`StepLR`, ...) write it.
+        The learning rate :math:`\eta`; schedules (:class:`StepLR`, ...) write it.
     state : dict[int, dict]
         Per-parameter state keyed by the parameter's index (``"step"``, ``"momentum_buffer"``, ...).
 
     Notes
     -----
-    Every optimizer first forms :math:`g_t \leftarrow -\nabla f(\theta_{t-1})` if ``maximize`` else
-    :math:`\nabla f(\theta_{t-1})`, then, if :math:`\lambda \ne 0` (``weight_decay``, an L2 penalty),
-    :math:`g_t \leftarrow g_t + \lambda\theta_{t-1}`, and then applies its own rule.
+    Every optimizer first forms :math:`g_t \leftarrow -\nabla f(w_{t-1})` if ``maximize`` else
+    :math:`\nabla f(w_{t-1})`, then, if :math:`\alpha \ne 0` (``weight_decay``, an L2 penalty),
+    :math:`g_t \leftarrow g_t + \alphaw_{t-1}`, and then applies its own rule.
 
     See the chapter book/optimization.md.
     """
@@ -142,13 +142,13 @@ class SGD(Optimizer):
     params : list of ndarray
         Parameter arrays, updated in place.
     lr : float, default 1e-3
-        Learning rate :math:`\gamma \ge 0`.
+        Learning rate :math:`\eta \ge 0`.
     momentum : float, default 0
         Momentum factor :math:`\mu \ge 0` (0: plain gradient descent).
     dampening : float, default 0
         Dampening :math:`\tau` of the momentum buffer.
     weight_decay : float, default 0
-        L2 penalty :math:`\lambda \ge 0` added to the gradient.
+        L2 penalty :math:`\alpha \ge 0` added to the gradient.
     nesterov : bool, default False
         Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
     maximize : bool, default False
@@ -157,16 +157,16 @@ class SGD(Optimizer):
     Notes
     -----
     For each parameter, with :math:`g_t` the gradient (negated if ``maximize``, plus
-    :math:`\lambda\theta_{t-1}`):
+    :math:`\alphaw_{t-1}`):
 
     .. math::
 
-        b_1 = g_1, \qquad b_t = \mu b_{t-1} + (1-\tau) g_t \quad (t > 1), \qquad
-        d_t = \begin{cases} g_t + \mu b_t & \text{nesterov} \\ b_t & \text{otherwise} \end{cases}, \qquad
-        \theta_t = \theta_{t-1} - \gamma d_t
+        m_1 = g_1, \qquad m_t = \mu m_{t-1} + (1-\tau) g_t \quad (t > 1), \qquad
+        d_t = \begin{cases} g_t + \mu m_t & \text{nesterov} \\ m_t & \text{otherwise} \end{cases}, \qquad
+        w_t = w_{t-1} - \eta d_t
 
-    (:math:`d_t = g_t` when :math:`\mu = 0`). The buffer is torch's :math:`b = \mu b + g`, not
-    Sutskever's :math:`v = \mu v + \gamma g`; both agree for a constant learning rate.
+    (:math:`d_t = g_t` when :math:`\mu = 0`). The buffer is torch's :math:`b = \mu b + g` (here
+    :math:`m`), not Sutskever's :math:`v = \mu v + \eta g`; both agree for a constant learning rate.
     ``maximize`` negates the gradient first, as torch's code does (torch's SGD docs put the sign flip at
     the end instead, which only differs when ``weight_decay > 0``: here weight decay always shrinks).
 
@@ -202,11 +202,11 @@ class Adagrad(Optimizer):
     params : list of ndarray
         Parameter arrays, updated in place.
     lr : float, default 1e-2
-        Learning rate :math:`\gamma \ge 0`.
+        Learning rate :math:`\eta \ge 0`.
     lr_decay : float, default 0
-        Learning-rate decay :math:`\eta \ge 0`.
+        Learning-rate decay :math:`\delta \ge 0`.
     weight_decay : float, default 0
-        L2 penalty :math:`\lambda \ge 0`.
+        L2 penalty :math:`\alpha \ge 0`.
     initial_accumulator_value : float, default 0
         Starting value :math:`\tau \ge 0` of the accumulator.
     eps : float, default 1e-10
@@ -218,10 +218,10 @@ class Adagrad(Optimizer):
     -----
     .. math::
 
-        \tilde\gamma_t = \frac{\gamma}{1 + (t-1)\eta}, \qquad s_0 = \tau, \qquad s_t = s_{t-1} + g_t^2,
-        \qquad \theta_t = \theta_{t-1} - \tilde\gamma_t \frac{g_t}{\sqrt{s_t} + \epsilon}
+        \tilde\eta_t = \frac{\eta}{1 + (t-1)\delta}, \qquad s_0 = \tau, \qquad s_t = s_{t-1} + g_t^2,
+        \qquad w_t = w_{t-1} - \tilde\eta_t \frac{g_t}{\sqrt{s_t} + \epsilon}
 
-    With :math:`\tau = 0` the first step is :math:`\gamma\,\operatorname{sign}(g_1)` (up to :math:`\epsilon`).
+    With :math:`\tau = 0` the first step is :math:`\eta\,\operatorname{sign}(g_1)` (up to :math:`\epsilon`).
 
     See the chapter book/optimization.md.
     """
@@ -253,13 +253,13 @@ class RMSprop(Optimizer):
     params : list of ndarray
         Parameter arrays, updated in place.
     lr : float, default 1e-2
-        Learning rate :math:`\gamma \ge 0`.
+        Learning rate :math:`\eta \ge 0`.
     alpha : float, default 0.99
-        Smoothing constant :math:`\alpha \in [0, 1]` of the moving average.
+        Smoothing constant :math:`\beta \in [0, 1]` of the moving average (torch's name, ``alpha``).
     eps : float, default 1e-8
         :math:`\epsilon`, added *outside* the square root.
     weight_decay : float, default 0
-        L2 penalty :math:`\lambda \ge 0`.
+        L2 penalty :math:`\alpha \ge 0`.
     momentum : float, default 0
         Momentum factor :math:`\mu \ge 0`.
     centered : bool, default False
@@ -269,21 +269,21 @@ class RMSprop(Optimizer):
 
     Notes
     -----
-    With :math:`v_0 = 0`, :math:`\bar g_0 = 0`, :math:`b_0 = 0`:
+    With :math:`v_0 = 0`, :math:`\bar g_0 = 0`, :math:`m_0 = 0`:
 
     .. math::
 
-        v_t = \alpha v_{t-1} + (1-\alpha) g_t^2, \qquad
-        \tilde v_t = \begin{cases} v_t - \bar g_t^2,\ \ \bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t
+        v_t = \beta v_{t-1} + (1-\beta) g_t^2, \qquad
+        \tilde v_t = \begin{cases} v_t - \bar g_t^2,\ \ \bar g_t = \beta \bar g_{t-1} + (1-\beta) g_t
         & \text{centered} \\ v_t & \text{otherwise} \end{cases}
 
     .. math::
 
-        \mu > 0:\ b_t = \mu b_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon},\
-        \theta_t = \theta_{t-1} - \gamma b_t; \qquad
-        \mu = 0:\ \theta_t = \theta_{t-1} - \gamma \frac{g_t}{\sqrt{\tilde v_t} + \epsilon}
+        \mu > 0:\ m_t = \mu m_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon},\
+        w_t = w_{t-1} - \eta m_t; \qquad
+        \mu = 0:\ w_t = w_{t-1} - \eta \frac{g_t}{\sqrt{\tilde v_t} + \epsilon}
 
-    The first step is :math:`\gamma\,\operatorname{sign}(g_1)/\sqrt{1-\alpha}` (10 γ for α = 0.99).
+    The first step is :math:`\eta\,\operatorname{sign}(g_1)/\sqrt{1-\beta}` (10 η for β = 0.99).
 
     See the chapter book/optimization.md.
     """
@@ -319,13 +319,13 @@ class Adam(Optimizer):
     params : list of ndarray
         Parameter arrays, updated in place.
     lr : float, default 1e-3
-        Learning rate :math:`\gamma \ge 0`.
+        Learning rate :math:`\eta \ge 0`.
     betas : tuple of float, default (0.9, 0.999)
         :math:`(\beta_1, \beta_2)`, each in :math:`[0, 1)`.
     eps : float, default 1e-8
         :math:`\epsilon`, added outside the square root.
     weight_decay : float, default 0
-        L2 penalty :math:`\lambda \ge 0` added to the gradient (not AdamW's decoupled decay).
+        L2 penalty :math:`\alpha \ge 0` added to the gradient (not AdamW's decoupled decay).
     amsgrad : bool, default False
         Use the running maximum of :math:`v_t` (AMSGrad).
     maximize : bool, default False
@@ -344,9 +344,9 @@ class Adam(Optimizer):
 
     .. math::
 
-        \theta_t = \theta_{t-1} - \gamma \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+        w_t = w_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    Thanks to the bias corrections the first step is :math:`\gamma\,\operatorname{sign}(g_1)`
+    Thanks to the bias corrections the first step is :math:`\eta\,\operatorname{sign}(g_1)`
     (up to :math:`\epsilon`): about ``lr`` per coordinate.
 
     See the chapter book/optimization.md.

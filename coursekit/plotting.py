@@ -8,6 +8,11 @@ regularization strengths) are drawn on log scales.
 
 Reference lines (chance diagonals, zero lines, baselines) have the ``gid`` ``"reference"`` so that they can be
 told apart from data curves.
+
+Figures are sized for the text column of the course site: :func:`use_course_style` draws at :data:`DPI`
+dots per inch with fonts of at least :data:`MIN_FONT_PT` points, and a figure at most
+:data:`COLUMN_WIDTH_IN` inches wide is shown at its natural size, so that its smallest text is at least 9 pt
+on screen. Every figure opens at full size from the site.
 """
 
 from __future__ import annotations
@@ -31,6 +36,39 @@ PROBA_CMAP = LinearSegmentedColormap.from_list("coursekit_proba", [PALETTE[0], "
 CONTOUR_CMAP = LinearSegmentedColormap.from_list("coursekit_contours", ["0.4", "0.85"])
 """Greys for loss contours (dark near the minimum), so that coloured optimizer paths stand out."""
 REFERENCE = "reference"
+
+DPI = 100
+"""Dots per inch of the course's figures: one inch of figure is 100 pixels of the PNG."""
+COLUMN_WIDTH_IN = 6.5
+"""The widest figure, in inches, that a cell output of the site's text column (about 665 CSS pixels on a
+desktop) shows unscaled."""
+MIN_FONT_PT = 9.0
+"""The smallest font size of a figure, in points: 12.5 pixels at :data:`DPI`, as large as a 9 pt text."""
+COURSE_STYLE = {
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.figsize": (COLUMN_WIDTH_IN, 4.0),
+    "font.size": 10.0,
+    "axes.titlesize": 10.5,
+    "axes.labelsize": 10.0,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
+    "legend.fontsize": MIN_FONT_PT,
+    "legend.title_fontsize": MIN_FONT_PT,
+    "figure.titlesize": 11.0,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+}
+"""The matplotlib settings of :func:`use_course_style`."""
+
+
+def use_course_style() -> None:
+    """Set matplotlib's defaults to the course's figure style (:data:`COURSE_STYLE`).
+
+    Call it once at the top of a chapter: figures are drawn at :data:`DPI`, with fonts of at least
+    :data:`MIN_FONT_PT` points and a default width of :data:`COLUMN_WIDTH_IN` inches, the text column.
+    """
+    plt.rcParams.update(COURSE_STYLE)
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -357,7 +395,7 @@ def plot_coefficient_path(alphas: ArrayLike, coefs: ArrayLike, feature_names: Se
     if not ax.xaxis_inverted():
         ax.invert_xaxis()
     ax.set(xlabel=r"regularization strength $\alpha$ (log scale, decreasing)", ylabel="coefficient")
-    return _finish(ax, loc="best", fontsize="small")
+    return _finish(ax, loc="best", fontsize=MIN_FONT_PT)
 
 
 # ------------------------------------------------------------------------------------------ optimization

@@ -5,6 +5,11 @@ Markdown notebooks executed at build time through the jupyter-cache in ``_build/
 rebuild with nothing changed re-runs no chapter. With ``strict=True`` every Sphinx warning is an error
 (``--warningiserror``), but the build keeps going to report all of them at once (``--keep-going``).
 The build log is kept in ``_build/build.log``.
+
+Each chapter ``book/<name>.md`` has a generated twin ``book/<name>.ipynb`` (same cells, no outputs, plus a
+first cell that installs the course library where it is missing), written by :func:`write_chapter_notebooks`
+before every build. The launch buttons (Binder, Colab) open these notebooks: Colab cannot open a text
+notebook. Sphinx itself ignores them (``exclude_patterns``); the page is built from the ``.md``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import yaml
 
 #: Where the site, the build log, the executed notebooks and the execution cache go, relative to the root.
@@ -63,6 +69,74 @@ def missing_sources(root: str | os.PathLike = ".") -> list[str]:
     root = Path(root)
     return [doc for doc in toc_files(root)
             if not any((root / f"{doc}{suffix}").is_file() for suffix in SOURCE_SUFFIXES)]
+
+
+#: The first cell of a chapter's launchable notebook; ``{url}`` is the repository URL of ``_config.yml``.
+INSTALL_CELL = """\
+# Run this cell first. On Colab, or wherever the course library is missing, it installs it (with its data
+# sets) from the course repository; on Binder, or a machine set up with `make book`, it does nothing.
+import importlib.util
+
+if importlib.util.find_spec("coursekit") is None or importlib.util.find_spec("myst_nb") is None:
+    %pip install --quiet "coursekit @ git+{url}" myst-nb"""
+
+
+def repository_url(root: str | os.PathLike = ".") -> str:
+    """Return the repository URL of the course, set in one place: ``repository: url`` of ``_config.yml``."""
+    config = yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"]
+
+
+def chapter_notebook(chapter: str | os.PathLike, url: str) -> nbformat.NotebookNode:
+    """Return the launchable notebook of a chapter: its MyST cells as ``.ipynb``, after an install cell.
+
+    Parameters
+    ----------
+    chapter : str or path-like
+        A chapter source, a MyST Markdown notebook ``book/<name>.md``.
+    url : str
+        The repository URL the install cell installs the course library from.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A version 4 notebook without outputs; cell ids are derived from the cell positions, so the same
+        chapter always gives the same file.
+    """
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    nb = read_myst_markdown_notebook(Path(chapter).read_text(encoding="utf-8"))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(url=url),
+                                                 metadata={"tags": ["remove-cell"]}))
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def write_chapter_notebooks(root: str | os.PathLike = ".") -> list[Path]:
+    """Write ``book/<name>.ipynb`` next to every chapter whose notebook is missing or out of date.
+
+    Parameters
+    ----------
+    root : str or path-like
+        The repository root.
+
+    Returns
+    -------
+    list of Path
+        The notebooks that were written (an up-to-date notebook is left untouched).
+    """
+    url, written = repository_url(root), []
+    for chapter in chapter_files(root):
+        target = chapter.with_suffix(".ipynb")
+        text = nbformat.writes(chapter_notebook(chapter, url)) + "\n"
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    return written
 
 
 def build_command(root: str | os.PathLike = ".", strict: bool = True) -> list[str]:
@@ -134,6 +208,9 @@ def build(root: str | os.PathLike = ".", strict: bool = True) -> int:
             _say(f"missing page: {doc} is listed in _toc.yml but neither {doc}.md nor {doc}.ipynb exists; "
                  "create it or remove it from _toc.yml")
         return 2
+
+    for notebook in write_chapter_notebooks(root):
+        _say(f"launchable notebook updated: {notebook.relative_to(root)}")
 
     log_path = root / LOG_FILE
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,22 @@
 """The built site in a real browser: headless Chromium (Debian's chromium + chromedriver) driven by Selenium.
 
 The site (built once per session by the ``site_build`` fixture, tests/conftest.py) is served from
-``_build/html`` by a local HTTP server on 127.0.0.1 in a thread. For the landing page, every chapter and every
-assignment: no console error, every image loaded, MathJax (served by the site) has typeset the math without
-errors, the download buttons link to files that exist, no request leaves 127.0.0.1, and a full-page screenshot
-goes to ``artifacts/screenshots/``. Without chromium/chromedriver the tests skip and say how to install them.
+``_build/html`` by a local HTTP server on 127.0.0.1 in a thread, and one Chromium session visits every page of
+``_toc.yml`` with the browser cache disabled, so that each page is measured as on a first visit. On each page:
+
+- no console error, every image loaded, MathJax (served by the site) has typeset the math without errors, and
+  MathJax is not loaded at all on a page without math;
+- the download buttons link to files that exist, and no request leaves 127.0.0.1;
+- axe-core (from npm, installed by ``make browser`` into ``.cache/browser``) finds no serious or critical
+  violation of its WCAG rules;
+- reloaded at 390 px, a phone's width, the page itself never scrolls sideways (``scrollWidth <= clientWidth``)
+  and nothing in the article sticks out without a scrolling box of its own (wide equations, tables and code
+  scroll inside their boxes instead of being cut off);
+- the page's weight (every byte it loads, uncompressed) is recorded, and the landing page stays light.
+
+Full-page screenshots at 1280 px and first-screen screenshots at 390 px go to ``artifacts/screenshots/``; the
+axe counts per rule and the page weights go to ``artifacts/site-metrics.json``. Without chromium/chromedriver
+the tests skip and say how to install them; with a browser but without axe-core they fail and say so.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import tempfile
 import threading
 import urllib.request
@@ -35,10 +48,17 @@ CHROME_FLAGS = [
 WINDOW = (1280, 1600)
 PAGE_TIMEOUT = 60  # seconds for a page, its images and MathJax
 MAX_SCREENSHOT_HEIGHT = 30_000  # pixels; longer pages are cut there
+PHONE = (390, 844)  # CSS pixels: the viewport of a common phone held upright
+AXE_JS = ROOT / ".cache" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = ("serious", "critical")
+LANDING_PAGE_MAX_BYTES = 1_500_000  # everything the landing page loads, uncompressed
+METRICS = ROOT / "artifacts" / "site-metrics.json"
+REFERENCE_PAGES = [doc for doc in site.toc_files(ROOT) if doc.startswith("book/")
+                   and doc in ("book/glossary", "book/bibliography", "book/notation")]
 CHAPTER_PAGES = [doc for doc in site.toc_files(ROOT) if doc.startswith("book/")
-                 and doc not in ("book/intro", "book/glossary", "book/bibliography")]
+                 and doc != "book/intro" and doc not in REFERENCE_PAGES]
 ASSIGNMENT_PAGES = [doc for doc in site.toc_files(ROOT) if doc.startswith("assignments/")]
-PAGES = ["book/intro", *CHAPTER_PAGES, *ASSIGNMENT_PAGES]
+PAGES = ["book/intro", *CHAPTER_PAGES, *ASSIGNMENT_PAGES, *REFERENCE_PAGES]
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +91,55 @@ Promise.all(images.map(img => img.complete ? null : new Promise(r => { img.onloa
 """
 
 
+# Resolves with axe-core's violations on the page: rule id, impact, number of elements, a few selectors.
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']})
+  .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, count: v.nodes.length,
+                                          targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))
+  .catch(err => done('axe failed: ' + err));
+"""
+
+# Every byte the page loaded, uncompressed: the document and each resource (the cache is disabled).
+PAGE_WEIGHT = """
+const nav = performance.getEntriesByType('navigation')[0];
+const entries = performance.getEntriesByType('resource');
+const bytes = entries.reduce((sum, e) => sum + (e.decodedBodySize || 0), nav ? nav.decodedBodySize : 0);
+return {bytes: bytes, mathjax: entries.filter(e => /mathjax/i.test(e.name))
+                                      .reduce((sum, e) => sum + (e.decodedBodySize || 0), 0)};
+"""
+
+# The page's width against the viewport's, and the elements that stick out to the right of the viewport
+# without a scrolling box of their own inside it (content cut off, or making the page scroll sideways).
+OVERFLOW = """
+const width = document.documentElement.clientWidth;
+const body = document.body;
+const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+                        && el.getBoundingClientRect().right <= width + 1;
+const cut = [];
+for (const el of document.querySelectorAll('article *')) {
+  const box = el.getBoundingClientRect();
+  if (box.width === 0 || box.right <= width + 1 || el.offsetParent === null) continue;
+  if (el.closest('mjx-assistive-mml')) continue;  // MathJax's copy for screen readers: visually hidden
+  let inBox = false;
+  for (let a = el; a && a !== body; a = a.parentElement) if (scrolls(a)) { inBox = true; break; }
+  const parentOut = el.parentElement.getBoundingClientRect().right > width + 1;
+  if (!inBox && !parentOut) cut.push(el.tagName.toLowerCase() + '.' + String(el.className).split(' ')[0]);
+}
+return {scrollWidth: body.scrollWidth, clientWidth: body.clientWidth,
+        rootScrollWidth: document.documentElement.scrollWidth, rootClientWidth: width, cut: cut.slice(0, 8)};
+"""
+
+_metrics: dict[str, dict] = {}
+
+
+def _record(page: str, **values: object) -> None:
+    """Add the measurements of a page to artifacts/site-metrics.json (rewritten after every page)."""
+    _metrics.setdefault(page, {}).update(values)
+    METRICS.parent.mkdir(parents=True, exist_ok=True)
+    METRICS.write_text(json.dumps(_metrics, indent=1, sort_keys=True), encoding="utf-8")
+
+
 def _browser_missing() -> str | None:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
@@ -99,6 +168,17 @@ def server(site_build) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def axe_source() -> str:
+    """The source of axe-core, to inject into every page; the browser set-up installs it from npm."""
+    if _browser_missing():
+        pytest.skip(_browser_missing())
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS.relative_to(ROOT)} not found: install axe-core with `make browser` "
+                    "(it runs .ci/install-browser, which installs it from npm)", pytrace=False)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
 def driver() -> Iterator[object]:
     """One headless Chromium for the module; Selenium is given the driver so it never downloads one."""
     reason = _browser_missing()
@@ -118,6 +198,9 @@ def driver() -> Iterator[object]:
         browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         browser.set_page_load_timeout(PAGE_TIMEOUT)
         browser.set_script_timeout(PAGE_TIMEOUT)
+        # every page is measured and checked as on a first visit
+        browser.execute_cdp_cmd("Network.enable", {})
+        browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
         try:
             yield browser
         finally:
@@ -146,13 +229,42 @@ def _full_page_screenshot(driver, path: Path) -> None:
         driver.set_window_size(width, height)
 
 
+def _phone_checks(driver, page: str) -> list[str]:
+    """At a phone's width: the page never scrolls sideways; screenshot the first screen and first figure."""
+    problems = []
+    driver.set_window_size(*PHONE)
+    try:
+        driver.refresh()  # laid out at a phone's width from the start, as a phone loads it
+        driver.execute_async_script(WAIT_FOR_IMAGES)
+        if driver.execute_script("return document.querySelectorAll('.math').length") > 0:
+            driver.execute_async_script(WAIT_FOR_MATHJAX)
+        box = driver.execute_script(OVERFLOW)
+        if box["scrollWidth"] > box["clientWidth"] or box["rootScrollWidth"] > box["rootClientWidth"]:
+            problems.append(f"at {PHONE[0]} px the page scrolls sideways: body scrollWidth "
+                            f"{box['scrollWidth']} > clientWidth {box['clientWidth']} "
+                            f"(root {box['rootScrollWidth']} > {box['rootClientWidth']})")
+        if box["cut"]:
+            problems.append(f"at {PHONE[0]} px these stick out of the page without a scrolling box of "
+                            f"their own (cut off): {box['cut']}")
+        name = page.replace("/", "__")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"{name}@{PHONE[0]}.png").write_bytes(driver.get_screenshot_as_png())
+        if driver.execute_script(
+                "const f = document.querySelector('article figure, article .cell_output img');"
+                "if (!f) return false; f.scrollIntoView(); return true;"):
+            (SCREENSHOTS / f"{name}@{PHONE[0]}-figure.png").write_bytes(driver.get_screenshot_as_png())
+    finally:
+        driver.set_window_size(*WINDOW)
+    return problems
+
+
 def _fetch(url: str) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=30) as response:  # a local URL: the test server
         return response.status, response.read()
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_renders_offline_in_a_browser(driver, server: str, page: str) -> None:
+def test_page_renders_offline_in_a_browser(driver, server: str, axe_source: str, page: str) -> None:
     url = urljoin(server, f"{page}.html")
     driver.get_log("browser"), driver.get_log("performance")  # drop what earlier pages left
     driver.get(url)
@@ -173,6 +285,10 @@ def test_page_renders_offline_in_a_browser(driver, server: str, page: str) -> No
         src = driver.execute_script("return Array.from(document.scripts).map(s => s.src)"
                                     ".filter(s => /mathjax/i.test(s))")
         assert src and all(s.startswith(server) for s in src), f"{page}: MathJax not from the site: {src}"
+    problems = []
+    if not has_math and driver.execute_script(
+            "return Array.from(document.scripts).some(s => /mathjax/i.test(s.src))"):
+        problems.append("a page without math loads MathJax")
 
     # the download buttons point at files the server has
     downloads = driver.execute_script(
@@ -185,7 +301,24 @@ def test_page_renders_offline_in_a_browser(driver, server: str, page: str) -> No
         if href.endswith(".ipynb"):
             assert json.loads(body)["cells"], f"{page}: {href} is not a notebook"
 
+    weight = driver.execute_script(PAGE_WEIGHT)
+    _record(page, bytes=weight["bytes"], mathjax_bytes=weight["mathjax"])
+    if page == "book/intro" and weight["bytes"] >= LANDING_PAGE_MAX_BYTES:
+        problems.append(f"the landing page loads {weight['bytes']:,} bytes; keep it under "
+                        f"{LANDING_PAGE_MAX_BYTES:,}")
+
+    # accessibility: axe-core's rules, no serious or critical violation
+    driver.execute_script(axe_source)
+    violations = driver.execute_async_script(RUN_AXE)
+    assert isinstance(violations, list), f"{page}: {violations}"
+    _record(page, axe={v["id"]: {"impact": v["impact"], "elements": v["count"]} for v in violations})
+    failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+    if failing:
+        problems.append(f"axe-core finds serious/critical violations: {failing}")
+
     _full_page_screenshot(driver, SCREENSHOTS / (page.replace("/", "__") + ".png"))
+    problems += _phone_checks(driver, page)
+    assert not problems, f"{page}: " + "; ".join(problems)
 
     # nothing failed in the console, and nothing was fetched from the internet
     errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
@@ -197,18 +330,60 @@ def test_page_renders_offline_in_a_browser(driver, server: str, page: str) -> No
     assert not external, f"{page}: requests that left the site: {external}"
 
 
-def test_search_finds_pages(driver, server: str) -> None:
+# Each figure of a page: its file, its displayed width and its natural width (CSS pixels).
+FIGURE_SIZES = """
+return Array.from(document.querySelectorAll('article .cell_output img'))
+  .map(img => [img.getAttribute('src'), img.getBoundingClientRect().width, img.naturalWidth]);
+"""
+MIN_DISPLAYED_FONT_PX = 12.0  # a 9 pt font on a 96-dpi screen
+
+
+def test_figure_text_is_legible_at_its_displayed_size(driver, server: str, site_build) -> None:
+    """On a desktop, the smallest font of every figure is displayed at 9 pt (12 CSS pixels) or more.
+
+    The PNG records the dpi it was drawn at; a font of ``MIN_FONT_PT`` points is ``MIN_FONT_PT * dpi / 72``
+    pixels of it, and the page shows it at ``displayed / natural`` of that.
+    """
+    from PIL import Image
+
+    from coursekit import plotting
+
+    small = []
+    for page in CHAPTER_PAGES:
+        driver.get(urljoin(server, f"{page}.html"))
+        driver.execute_async_script(WAIT_FOR_IMAGES)
+        for src, displayed, natural in driver.execute_script(FIGURE_SIZES):
+            with Image.open(site_build.html / Path(page).parent / src) as png:
+                dpi = png.info.get("dpi", (72, 72))[0]
+            font_px = plotting.MIN_FONT_PT * dpi / 72 * displayed / natural
+            if font_px < MIN_DISPLAYED_FONT_PX:
+                small.append(f"{page}: {src} shown at {displayed / natural:.2f} of its size, "
+                             f"{plotting.MIN_FONT_PT:g} pt text is {font_px:.1f} px")
+    assert not small, "figures whose smallest text is too small on screen:\n" + "\n".join(small)
+
+
+def test_search_finds_pages_with_summaries_free_of_tex(driver, server: str) -> None:
     driver.get(urljoin(server, "search.html?q=sigmoid"))
     found = driver.execute_async_script("""
 const done = arguments[arguments.length - 1];
 const start = Date.now();
 (function wait() {
-  const items = document.querySelectorAll('#search-results ul.search li a');
-  if (items.length) done(Array.from(items).map(a => a.getAttribute('href')));
-  else if (Date.now() - start > 30000) done([]);
-  else setTimeout(wait, 200);
+  // results appear one by one, then their summaries; the status line says when the search has finished
+  const items = Array.from(document.querySelectorAll('#search-results ul.search li'));
+  const status = document.querySelector('#search-results .search-summary');
+  const finished = status && /finished/i.test(status.textContent)
+                   && items.every(li => li.querySelector('p.context'));
+  if (finished || Date.now() - start > 30000) {
+    done(items.map(li => [li.querySelector('a').getAttribute('href'),
+                          (li.querySelector('p.context') || {}).textContent || '']));
+  } else setTimeout(wait, 200);
 })();
 """)
-    assert any("book/glossary" in href for href in found), f"searching 'sigmoid' found {found}"
+    hrefs = [href for href, _ in found]
+    assert any("book/glossary" in href for href in hrefs), f"searching 'sigmoid' found {hrefs}"
+    summaries = [summary for _, summary in found]
+    assert all(summaries), f"results without a summary: {found}"
+    tex = [s for s in summaries if re.search(r"\\[()\[\]]|\\[A-Za-z]{2,}", s)]
+    assert not tex, f"search summaries show TeX source: {tex}"
     errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, f"search page: console errors: {errors}"

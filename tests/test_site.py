@@ -26,7 +26,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["classification", "overfitting", "regularization", "optimization", "gradients"]
 ASSIGNMENTS = ["hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients"]
 MIN_FIGURES_PER_CHAPTER = 3
-REPOSITORY_URL = "https://github.com/ml-course/classification-optimization"
+# Symbols retired from a role, and the sources where they may no longer appear in it (book/notation.md).
+RETIRED_SYMBOLS = [
+    # ℓ is the log-likelihood (chapter 1) and nothing else: per-example losses are L_i
+    (re.compile(r"\\ell\b"), [f"book/{c}.md" for c in ("overfitting", "regularization", "optimization",
+                                                       "gradients")]),
+    # the momentum buffer is m_t, not b_t (b is the intercept)
+    (re.compile(r"\bb_\{?t(-1)?\}?"), ["book/optimization.md", "coursekit/optim.py"]),
+    # the learning rate is eta, not gamma (gamma is only StepLR's and ExponentialLR's factor, eta_0 gamma^t);
+    # parameters are w, not theta; weight decay is alpha, not lambda
+    (re.compile(r"\\gamma(?!\^)|\\theta|\\lambda\b"), ["coursekit/optim.py"]),
+]
 BIB_KEYS = [
     "cox1958logistic", "tibshirani1996lasso", "hoerl1970ridge", "zou2005elasticnet", "beck2009fista",
     "robbins1951sgd", "polyak1964momentum", "nesterov1983", "duchi2011adagrad", "tieleman2012rmsprop",
@@ -82,7 +92,8 @@ def _normalize(text: str) -> str:
 def test_toc_lists_landing_page_chapters_assignments_and_reference() -> None:
     assert site.toc_files(ROOT) == (
         ["book/intro"] + [f"book/{c}" for c in CHAPTERS]
-        + [f"assignments/{a}/{a}" for a in ASSIGNMENTS] + ["book/glossary", "book/bibliography"]
+        + [f"assignments/{a}/{a}" for a in ASSIGNMENTS]
+        + ["book/notation", "book/glossary", "book/bibliography"]
     )
     chapters = [p.relative_to(ROOT).as_posix() for p in site.chapter_files(ROOT)]
     assert chapters == [f"book/{c}.md" for c in CHAPTERS]
@@ -99,11 +110,48 @@ def test_config_caches_execution_and_keeps_instructor_files_out() -> None:
     assert execute["allow_errors"] is False and execute["raise_on_error"] is True
     assert any(p.startswith("assignments/") for p in execute["exclude_patterns"])
     assert execute["timeout"] >= 300
-    assert text.count(REPOSITORY_URL) == 1, "the repository URL must be given in one place only"
+    url = site.repository_url(ROOT)
+    assert url.startswith("https://github.com/") and text.count(url) == 1, "give the repository URL once"
     launch = config["launch_buttons"]
-    assert launch["binderhub_url"] and launch["colab_url"] and launch["jupyterhub_url"]
+    assert launch["binderhub_url"] and launch["colab_url"]
+    hub = launch.get("jupyterhub_url")
+    assert not hub or "example" not in hub, "no JupyterHub button without a real hub"
+    for path in (ROOT / "README.md", ROOT / "binder" / "requirements.txt"):
+        assert url not in path.read_text(encoding="utf-8"), f"{path.name} repeats the repository URL"
     assert "coursekit.sphinxext" in config["sphinx"]["extra_extensions"]
     assert config["sphinx"]["config"]["math_numfig"] is True and config["sphinx"]["config"]["numfig"] is True
+
+
+def test_binder_environment_installs_the_course_library() -> None:
+    lines = [line.split("#")[0].strip() for line in
+             (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines()]
+    requirements = [line for line in lines if line]
+    assert "." in requirements or any(r.startswith(".[") for r in requirements), (
+        "binder/requirements.txt must install the repository's own package (coursekit, with its data)")
+    assert any(r.lower().startswith("myst-nb") for r in requirements), "the chapters import myst_nb.glue"
+
+
+def test_chapter_notebooks_for_the_launch_buttons_are_up_to_date() -> None:
+    url = site.repository_url(ROOT)
+    for chapter in site.chapter_files(ROOT):
+        target = chapter.with_suffix(".ipynb")
+        assert target.is_file(), f"{target.name} missing: run `make book` (it writes the chapters' notebooks)"
+        committed = nbformat.read(target, as_version=4)
+        nbformat.validate(committed)
+        expected = site.chapter_notebook(chapter, url)
+        assert [c.source for c in committed.cells] == [c.source for c in expected.cells], (
+            f"{target.name} is out of date with {chapter.name}: run `make book`")
+        assert url in committed.cells[0].source and "pip install" in committed.cells[0].source
+        assert not any(c.get("outputs") for c in committed.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize(("pattern", "sources"), RETIRED_SYMBOLS,
+                         ids=["ell", "momentum-buffer-b", "optim-docstrings"])
+def test_retired_symbols_are_not_used_in_their_old_role(pattern: re.Pattern, sources: list[str]) -> None:
+    for source in sources:
+        text = (ROOT / source).read_text(encoding="utf-8")
+        hits = [line.strip() for line in text.splitlines() if pattern.search(line)]
+        assert not hits, f"{source} uses a retired symbol (see book/notation.md): {hits[:3]}"
 
 
 def test_references_bib_holds_every_primary_source() -> None:
@@ -195,6 +243,126 @@ def test_chapter_page_has_computed_figures_and_equations(site_build, chapter: st
     mathjax = [s["src"] for s in soup.find_all("script", src=True) if "mathjax" in s["src"].lower()]
     assert mathjax and all(_local_target(page, src) is not None and _local_target(page, src).is_file()
                            for src in mathjax), f"{chapter}: MathJax is not loaded from the site: {mathjax}"
+
+
+LAUNCH_PREFIX = {"binder": "https://mybinder.org/", "colab": "https://colab.research.google.com/"}
+LAUNCH_PATH = {  # where the path of the opened file sits in each launch URL
+    "binder": re.compile(r"^https://mybinder\.org/v2/gh/(?P<repo>[^/]+/[^/]+)/(?P<branch>[^?]+)\?urlpath="
+                         r"lab/tree/(?P<path>.+)$"),
+    "colab": re.compile(r"^https://colab\.research\.google\.com/github/(?P<repo>[^/]+/[^/]+)/blob/"
+                        r"(?P<branch>[^/]+)/(?P<path>.+)$"),
+}
+
+
+@pytest.mark.slow
+def test_launch_buttons_open_notebooks_that_exist(site_build) -> None:
+    repo = urlsplit(site.repository_url(ROOT)).path.strip("/")
+    checked = 0
+    for page in [site_build.html / f"{doc}.html" for doc in site.toc_files(ROOT)]:
+        for a in _soup(page).find_all("a", href=True):
+            href = a["href"]
+            if "hub.example" in href or "/hub/user-redirect" in href:
+                pytest.fail(f"{page.name}: a JupyterHub button although no hub is configured: {href}")
+            for kind, pattern in LAUNCH_PATH.items():
+                if href.startswith(LAUNCH_PREFIX[kind]):
+                    match = pattern.match(href)
+                    assert match, f"{page.name}: unexpected {kind} URL {href}"
+                    assert match["repo"] == repo, f"{page.name}: {kind} opens another repository: {href}"
+                    target = ROOT / unquote(match["path"])
+                    where = f"{page.name}: {kind} opens {match['path']}"
+                    assert target.suffix == ".ipynb", f"{where}, not a notebook"
+                    assert target.is_file(), f"{where}, which does not exist"
+                    checked += 1
+    chapters_and_assignments = len(CHAPTERS) + len(ASSIGNMENTS)
+    assert checked >= 2 * chapters_and_assignments, f"only {checked} launch links found"
+
+
+MIN_ALT_WORDS = 12  # an alt text says what the figure shows and what it finds, not just its kind
+
+
+@pytest.mark.slow
+def test_every_figure_has_a_caption_and_real_alt_text(site_build) -> None:
+    for chapter in CHAPTERS:
+        page = site_build.html / "book" / f"{chapter}.html"
+        images = _article(_soup(page)).select(".cell_output img")
+        assert images, f"{chapter}: no figures"
+        alts = []
+        for img in images:
+            alt = _normalize(img.get("alt", ""))
+            assert alt and "/" not in alt.split()[0] and not alt.endswith((".png", ".svg")), (
+                f"{chapter}: figure {img['src']} has no alt text of its own ({alt!r})")
+            assert len(alt.split()) >= MIN_ALT_WORDS, f"{chapter}: alt text too short to describe: {alt!r}"
+            figure = img.find_parent("figure")
+            caption = figure.find("figcaption") if figure else None
+            assert caption and len(_normalize(caption.get_text(" ")).split()) >= 6, (
+                f"{chapter}: figure {img['src']} has no caption")
+            alts.append(alt)
+        assert len(set(alts)) == len(alts), f"{chapter}: figures share an alt text"
+
+
+def test_figure_fonts_are_at_least_the_course_minimum() -> None:
+    from coursekit import plotting
+
+    style = plotting.COURSE_STYLE
+    sizes = [style[k] for k in ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize",
+                                "ytick.labelsize", "legend.fontsize", "figure.titlesize")]
+    assert min(sizes) >= plotting.MIN_FONT_PT >= 9
+    small = re.compile(r"fontsize\s*=\s*(?:[\"'](?:xx?-)?small[\"']|(\d+(?:\.\d+)?))")
+    for path in [*site.chapter_files(ROOT), ROOT / "coursekit" / "plotting.py"]:
+        text = path.read_text(encoding="utf-8")
+        for match in small.finditer(text):
+            assert match[1] and float(match[1]) >= plotting.MIN_FONT_PT, (
+                f"{path.name}: {match[0]} is below {plotting.MIN_FONT_PT} pt")
+        if path.suffix == ".md":
+            assert "use_course_style()" in text, f"{path.name} does not draw with the course style"
+            for w in re.findall(r"figsize=\(([\d.]+),", text):
+                assert float(w) <= plotting.COLUMN_WIDTH_IN, f"{path.name}: a figure {w} in wide"
+
+
+@pytest.mark.slow
+def test_figures_open_at_full_size(site_build) -> None:
+    for chapter in CHAPTERS:
+        page = site_build.html / "book" / f"{chapter}.html"
+        for img in _article(_soup(page)).select(".cell_output img"):
+            link = img.find_parent("a")
+            assert link is not None, f"{chapter}: figure {img['src']} does not open at full size"
+            assert _local_target(page, link["href"]) == _local_target(page, img["src"])
+
+
+@pytest.mark.slow
+def test_downloaded_chapter_notebooks_print_each_cell_once(site_build) -> None:
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(ROOT / site.CACHE_DIR))
+    for chapter in site.chapter_files(ROOT):
+        record = cache.get_cached_project_nb(str(chapter.resolve()))
+        executed = cache.get_cache_bundle(record.pk).nb  # the outputs as the execution produced them
+        download_path = site_build.html / "_sources" / "book" / f"{chapter.stem}.ipynb"
+        download = nbformat.read(download_path, as_version=4)
+        code = [cell for cell in download.cells if cell.cell_type == "code"]
+        originals = [cell for cell in executed.cells if cell.cell_type == "code"]
+        assert [c.source for c in code] == [c.source for c in originals], f"{chapter.name}: other code"
+        printed = 0
+        for cell, original in zip(code, originals, strict=True):
+            streams = [o for o in cell.get("outputs", []) if o["output_type"] == "stream"]
+            names = [o["name"] for o in streams]
+            assert len(names) == len(set(names)), f"{chapter.name}: a cell's output is split into {names}"
+            for name in names:
+                text = "".join(o["text"] for o in streams if o["name"] == name)
+                expected = "".join("".join(o["text"]) for o in original.get("outputs", [])
+                                   if o["output_type"] == "stream" and o["name"] == name)
+                assert text == expected, f"{chapter.name}: the download's {name} differs from the execution's"
+            printed += bool(names)
+        assert printed, f"{chapter.name}: the downloaded notebook has no printed output"
+
+
+@pytest.mark.slow
+def test_mathjax_only_on_pages_with_math(site_build) -> None:
+    for doc in site.toc_files(ROOT):
+        soup = _soup(site_build.html / f"{doc}.html")
+        has_math = bool(_article(soup).select(".math"))
+        loads = any("mathjax" in s["src"].lower() for s in soup.find_all("script", src=True))
+        assert loads == has_math, f"{doc}: math on the page {has_math}, MathJax loaded {loads}"
 
 
 @pytest.mark.slow
