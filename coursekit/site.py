@@ -6,6 +6,9 @@ rebuild with nothing changed re-runs no chapter. With ``strict=True`` every Sphi
 (``--warningiserror``), but the build keeps going to report all of them at once (``--keep-going``).
 The build log is kept in ``_build/build.log``.
 
+Before the build, the student wheel of coursekit is built into ``dist/`` (:mod:`coursekit.dist`): the landing
+page offers it for download.
+
 Each chapter ``book/<name>.md`` has a generated twin ``book/<name>.ipynb`` (same cells, no outputs, plus a
 first cell that installs the course library where it is missing), written by :func:`write_chapter_notebooks`
 before every build. The launch buttons (Binder, Colab) open these notebooks: Colab cannot open a text
@@ -211,6 +214,14 @@ def build(root: str | os.PathLike = ".", strict: bool = True) -> int:
 
     for notebook in write_chapter_notebooks(root):
         _say(f"launchable notebook updated: {notebook.relative_to(root)}")
+    from coursekit.dist import build_student_wheel
+
+    try:  # the landing page offers the student wheel for download
+        wheel = build_student_wheel(root, root / "dist")
+    except RuntimeError as exc:
+        _say(f"the student wheel could not be built: {exc}")
+        return 2
+    _say(f"student wheel: {wheel.relative_to(root)}")
 
     log_path = root / LOG_FILE
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -49,3 +50,14 @@ def test_a_leak_is_found(tmp_path):
         z.writestr("coursekit/data.py", "### BEGIN SOLUTION\n")
     problems = dist.leaks(bad)
     assert any("staff-only" in p for p in problems) and any("BEGIN SOLUTION" in p for p in problems)
+
+
+def test_the_site_offers_the_student_wheel(site_build):
+    """The landing page links the wheel, and the copy in the site is the student wheel (no grader in it)."""
+    page = site_build.html / "book" / "intro.html"
+    text = page.read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]*_downloads/[^"]+/coursekit-[^"]+\.whl)"', text)
+    assert links, "the landing page has no link to the student wheel"
+    wheel = (page.parent / links[0]).resolve()
+    assert wheel.is_file() and dist.leaks(wheel) == []
+    assert "coursekit/data.py" in zipfile.ZipFile(wheel).namelist()
