@@ -609,10 +609,17 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
         return
     reports = root / WORKSPACE / "reports"
     reports.mkdir(parents=True, exist_ok=True)
+    from coursekit.item_analysis import write_item_analysis
+
+    for aid, aid_cells in cells.items():
+        points = {gid: p for gid, kind, p in aid_cells if kind == "code"}
+        write_item_analysis(reports, aid, [r for r in results if r.assignment == aid], points,
+                            root / cfg.CourseDirectory.feedback_directory, skipped)
     timeout = int(limits.cell_seconds)
     write_csv(reports / "grades.csv", results, cells)
     summary = write_report(reports / "report.md", results, cells, timeout, skipped, sandboxed)
     echo(summary)
+    echo(f"item analysis: {', '.join(str(reports / f'{aid}.html') for aid in cells)}")
     echo(f"grades: {reports / 'grades.csv'}\nreport: {reports / 'report.md'}\n"
          f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
 

@@ -298,6 +298,8 @@ def test_grades_csv_report_and_progress(graded, aid):
     assert sorted(int(re.match(r"\[(\d+)/", line).group(1)) for line in progress) == list(range(1, n + 1))
     assert all(re.fullmatch(rf"\[\d+/{n}\] \S+ {aid} … \d+(\.\d+)?/100.*", line) for line in progress)
     assert any(line.startswith("sigmoid") or "autograded total" in line for line in g.lines)
+    analysis = (g.course / "grading" / "reports" / f"{aid}.html").read_text(encoding="utf-8")
+    assert all(f">{gid}</th>" in analysis for gid in parts) and f"../feedback/{INSTRUCTOR}/{aid}/" in analysis
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import coursekit
+from coursekit.dist import STAFF_ONLY
 from coursekit.grading.channel import Endpoint, WorkerLost
 
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf "
                 "install bubblewrap`), or pass --no-sandbox to grade without isolation at your own risk")
-STAFF_ONLY = ("pipeline", "cli", "site", "sphinxext", "bench", "dist")
-"""coursekit modules that never enter the sandbox (with the ``grading`` package)."""
 SANDBOX_ROOT = "/home/student"
 
 
