@@ -49,7 +49,7 @@ release: $(STAMP)
 
 grade: $(STAMP) sandbox
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>] [FORCE=1] [JOBS=n] [SCHEDULER=tcp://host:port]"; exit 2)
-	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),) $(if $(FORCE),--force,) $(if $(JOBS),--jobs $(JOBS),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
+	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),) $(if $(FORCE),--force,) $(if $(JOBS),--jobs $(JOBS),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(if $(ROSTER),--roster $(ROSTER),)
 
 dist: $(STAMP)
 	$(CK) dist

@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("--force", action="store_true", help="regrade submissions that did not change")
     p_grade.add_argument("--jobs", type=int, default=None,
                          help="submissions graded at once, each in its own sandbox (default: the cores)")
+    p_grade.add_argument("--roster", default=None,
+                         help="CSV of the class (student, lms_id, name, email, ...): LMS ids in the exports, "
+                              "and who did not submit")
     p_grade.add_argument("--scheduler", default=None,
                          help="grade on a Dask cluster: the scheduler's address, e.g. tcp://host:8786")
     p_grade.add_argument("--seed", type=int, default=None,
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     return pipeline.grade_command(
         args.root, args.submissions, assignment=args.assignment, timeout=args.timeout, force=args.force,
         seed=args.seed, sandbox=not args.no_sandbox, limits=limits, jobs=args.jobs,
-        scheduler=args.scheduler,
+        scheduler=args.scheduler, roster=args.roster,
     )
 
 

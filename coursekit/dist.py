@@ -18,8 +18,8 @@ from pathlib import Path
 
 import coursekit
 
-STAFF_ONLY = ("grading", "pipeline", "submissions", "reports", "item_analysis", "cli", "site", "sphinxext",
-              "bench", "dist")
+STAFF_ONLY = ("grading", "pipeline", "submissions", "reports", "item_analysis", "lms", "cli", "site",
+              "sphinxext", "bench", "dist")
 """Modules and packages of coursekit that never leave the instructor's repository."""
 FORBIDDEN = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "check_sigmoid", "secret_seed",
              "coursekit.grading")

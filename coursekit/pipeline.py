@@ -404,7 +404,8 @@ def _stored(root: Path, aid: str) -> dict[str, dict]:
 def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: str | None = None,
           timeout: int | None = None, echo: Callable[[str], None] = print, *, force: bool = False,
           seed: int | None = None, sandbox: bool = True, limits: Any = None,
-          jobs: int | None = None, scheduler: str | None = None) -> list[StudentResult]:
+          jobs: int | None = None, scheduler: str | None = None,
+          roster: str | os.PathLike | None = None) -> list[StudentResult]:
     """Autograde every submission in ``submissions``; write feedback, ``grades.csv`` and ``report.md``.
 
     Each notebook runs in its own sandboxed worker and every part is decided by the trusted grader
@@ -443,6 +444,9 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
         as bytes, graded in a sandbox on one of its workers, and its outcome comes back as data. Every
         worker needs this course's Python environment (``pip install .[course]``) and bubblewrap; the
         instructor notebooks travel with the tasks.
+    roster : path, optional
+        The class roster (:mod:`coursekit.lms`): maps student ids to the LMS's in ``canvas.csv`` and
+        ``moodle.csv``, and the report lists who did not submit.
 
     Returns
     -------
@@ -454,6 +458,14 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     root = Path(root).resolve()
     cfg = load_config(root, timeout)
     limits = limits or grading_limits(cfg)
+    entries = None
+    if roster is not None:
+        from coursekit.lms import read_roster
+
+        try:
+            entries = read_roster(roster)
+        except (OSError, ValueError) as exc:
+            raise PipelineError(f"cannot read the roster: {exc}") from None
     if sandbox:
         try:
             sb.check_sandbox()
@@ -551,7 +563,7 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
             pool.shutdown(wait=False, cancel_futures=True)
         echo(f"interrupted: {len(results)} submission(s) graded in this run are saved; those in progress "
              "were not recorded. Run the same command again to go on.")
-        _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
+        _write_reports(root, cfg, ids, skipped, sandbox, echo, limits, entries)
         raise
     finally:
         bar.close()
@@ -565,7 +577,7 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
         echo(f"graded {len(results)} submission(s) in {took:.1f} s {where}: "
              f"{60 * len(results) / took:.1f} per minute")
     results.sort(key=lambda r: (r.assignment, r.student))
-    _write_reports(root, cfg, ids, skipped, sandbox, echo, limits)
+    _write_reports(root, cfg, ids, skipped, sandbox, echo, limits, entries)
     return results
 
 
@@ -579,7 +591,7 @@ def _store(root: Path, r: StudentResult, key: str) -> None:
 
 
 def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], sandboxed: bool,
-                   echo: Callable[[str], None], limits: Any) -> None:
+                   echo: Callable[[str], None], limits: Any, roster: list | None = None) -> None:
     """``grades.csv`` and ``report.md`` from every stored result, with the gradebook's current scores (so
     that scores entered by hand are shown)."""
     results, cells = [], {}
@@ -617,9 +629,14 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
                             root / cfg.CourseDirectory.feedback_directory, skipped)
     timeout = int(limits.cell_seconds)
     write_csv(reports / "grades.csv", results, cells)
-    summary = write_report(reports / "report.md", results, cells, timeout, skipped, sandboxed)
+    from coursekit.lms import write_exports
+
+    exports, missing = write_exports(reports, results, roster)
+    summary = write_report(reports / "report.md", results, cells, timeout, skipped, sandboxed, missing)
     echo(summary)
     echo(f"item analysis: {', '.join(str(reports / f'{aid}.html') for aid in cells)}")
+    echo(f"for the LMS: {exports['canvas']} (Canvas), {exports['moodle']} (Moodle)"
+         + (f"; {len(missing)} student(s) of the roster did not submit" if missing else ""))
     echo(f"grades: {reports / 'grades.csv'}\nreport: {reports / 'report.md'}\n"
          f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
 

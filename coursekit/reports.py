@@ -88,8 +88,8 @@ def _short_hint(text: str) -> str:
     return first_line(text, 90)
 
 
-def write_report(path: Path, results: list[StudentResult], cells: Cells,
-                  timeout: int, skipped: list[str], sandboxed: bool = True) -> str:
+def write_report(path: Path, results: list[StudentResult], cells: Cells, timeout: int, skipped: list[str],
+                 sandboxed: bool = True, not_submitted: list[str] = ()) -> str:
     lines, summary = [], []
     if not sandboxed:
         lines += ["**Warning: this run graded WITHOUT the sandbox (`--no-sandbox`): the students' code ran "
@@ -143,6 +143,8 @@ def write_report(path: Path, results: list[StudentResult], cells: Cells,
         lines += [f"- {r.assignment} / {r.student}: {f}" for r, f in flagged] + [""]
     if skipped:
         lines += ["## Files not graded", ""] + [f"- {s}" for s in skipped] + [""]
+    if not_submitted:
+        lines += ["## On the roster, no submission", ""] + [f"- {s}" for s in not_submitted] + [""]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return "\n\n".join(summary)
 

@@ -150,3 +150,40 @@ def test_the_secret_seed_is_made_once_kept_private_and_settable(tmp_path):
     assert pipeline.secret_seed(tmp_path, 42) == 42 == pipeline.secret_seed(tmp_path)
     shutil.rmtree(tmp_path / "grading")
     assert pipeline.secret_seed(tmp_path) != 42 or pipeline.secret_seed(tmp_path, 43) == 43
+
+
+@pytest.mark.slow
+def test_lms_exports_map_the_roster_and_list_who_did_not_submit(make_course, tmp_path):
+    course = make_course("lms")
+    _class(tmp_path / "class", ["ada", "bob", "walk-in"], wrong=("bob",))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,lms_id,name,email,section\nada,1001,Ada L.,ada@uni.edu,A\n"
+                      "bob,1002,Bob M.,bob@uni.edu,B\nzoe,1003,Zoe N.,zoe@uni.edu,A\n", encoding="utf-8")
+    pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None, seed=2, roster=roster)
+    reports = course / "grading" / "reports"
+    with open(reports / "canvas.csv", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", AID]
+    assert rows[1][0] == "Points Possible" and float(rows[1][5]) == 110  # 100 autograded + 10 written
+    by_id = {r[1]: r for r in rows[2:]}
+    assert by_id["1001"][0] == "Ada L." and float(by_id["1001"][5]) == 100 and by_id["1001"][4] == "A"
+    assert float(by_id["1002"][5]) == 85
+    assert by_id["1003"][5] == "", "no submission: a blank leaves the LMS's grade unchanged"
+    assert by_id["walk-in"][5] == "100", "graded but not on the roster: still exported, under its own id"
+    with open(reports / "moodle.csv", encoding="utf-8") as f:
+        moodle = {r["ID number"]: r for r in csv.DictReader(f)}
+    assert moodle["1002"][AID] == "85"
+    assert "written answers not graded yet" in moodle["1002"][f"{AID} feedback"]
+    assert moodle["1003"][f"{AID} feedback"] == "no submission"
+    assert moodle["1001"]["Email address"] == "ada@uni.edu"
+    report = (reports / "report.md").read_text(encoding="utf-8")
+    assert "## On the roster, no submission" in report and "- zoe" in report
+
+
+def test_a_broken_roster_is_refused_with_where(make_course, tmp_path):
+    course = make_course("bad-roster")
+    _class(tmp_path / "class", ["ada"])
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,lms_id\nada,1\nada,2\n", encoding="utf-8")
+    with pytest.raises(pipeline.PipelineError, match="line 3: the student 'ada' is listed twice"):
+        pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None, roster=roster)
