@@ -13,6 +13,7 @@ Run with ``make bench`` or ``python -m coursekit.bench``. Timings are the best o
    scikit-learn's Cython tree on the same matrix.
 5. Sandboxed grading of each assignment per submission (``coursekit grade``, fixed costs shared by a class
    of 4), against executing the same notebook once with nbclient.
+6. Grading a class of 16: ``--jobs 2`` against ``--jobs 1``, and two Dask workers against ``--jobs 2``.
 """
 
 from __future__ import annotations
@@ -203,8 +204,47 @@ def bench_tree(repeat: int = 5) -> list[Row]:
     return rows
 
 
+def bench_scale(root: str | Path = ".", aid: str = "hw1-logistic", students: int = 16) -> list[Row]:
+    """Class throughput: ``--jobs 2`` against ``--jobs 1``, and a Dask cluster of two single-threaded worker
+    processes on 127.0.0.1 against ``--jobs 2``; each a class of ``students`` correct notebooks, graded
+    once."""
+    import shutil
+    import tempfile
+
+    import nbformat
+    from distributed import LocalCluster
+
+    from coursekit import pipeline
+
+    root, nb = Path(root).resolve(), filled_notebook(root, aid)
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-") as tmp:
+        subs = Path(tmp) / "class"
+        subs.mkdir()
+        for i in range(students):
+            nbformat.write(nb, subs / f"student{i:02d}_{aid}.ipynb")
+
+        def run(name: str, **options: Any) -> float:
+            course = Path(tmp) / name
+            course.mkdir()
+            shutil.copy(root / "nbgrader_config.py", course)
+            for folder in ("solutions", "assignments"):
+                shutil.copytree(root / folder, course / folder)
+            start = time.perf_counter()
+            pipeline.grade(course, subs, aid, echo=lambda s: None, **options)
+            return time.perf_counter() - start
+
+        one, two = run("jobs1", jobs=1), run("jobs2", jobs=2)
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as cluster:
+            dask = run("dask", scheduler=cluster.scheduler_address)
+    return [(f"grade a class of {students}, --jobs 2", two, one,
+             "baseline: --jobs 1 (throughput gain = 1/ratio)"),
+            (f"grade a class of {students}, Dask, 2 workers", dask, two,
+             "baseline: --jobs 2 on this machine")]
+
+
 BENCHMARKS = {"loss": bench_loss_and_grad, "lending": bench_lending_club, "optim": bench_optimizer_steps,
-              "tree": bench_tree, "grading": bench_grading}
+              "tree": bench_tree, "grading": bench_grading, "scale": bench_scale}
 
 
 def main(argv: list[str] | None = None) -> int:
