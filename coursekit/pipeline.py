@@ -333,17 +333,37 @@ def _fallback_feedback(path: Path, aid: str, student: str, max_score: float, rea
 def _sync_gradebook(root: Path, aid: str) -> tuple[list[str], dict[str, NotebookNode]]:
     """Record the current ``solutions/<aid>`` (cells, points, hidden tests) in the gradebook, without
     touching ``assignments/``; return a warning if ``assignments/`` is stale (students may have an old
-    version), and the freshly generated release notebooks (the structure that grading follows)."""
+    version), and the freshly generated release notebooks (the structure that grading follows).
+
+    The generated release is kept in ``grading/release-cache/<aid>`` with the content hash of
+    ``solutions/<aid>``: while that is unchanged and the gradebook knows the assignment, nbgrader's
+    generation (half a second or more) is skipped."""
+    import hashlib
+
+    cache = root / WORKSPACE / "release-cache" / aid
+    digest = hashlib.sha256(nbgrader.__version__.encode())
+    for name, data in _files(root / SOURCE / aid).items():
+        digest.update(name.encode() + b"\0" + data)
+    with _gradebook(load_config(root)) as gb:
+        known = any(a.name == aid for a in gb.assignments)
+    if known and (cache / "hash").is_file() and (cache / "hash").read_text() == digest.hexdigest():
+        fresh = {name: data for name, data in _files(cache).items() if name != "hash"}
+    else:
+        with tempfile.TemporaryDirectory(prefix="coursekit-sync-") as tmp:
+            _generate(root, aid, str(Path(tmp) / "release"))
+            fresh = _files(Path(tmp) / "release" / aid)
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        for name, data in fresh.items():
+            (cache / name).parent.mkdir(parents=True, exist_ok=True)
+            (cache / name).write_bytes(data)
+        (cache / "hash").write_text(digest.hexdigest())
     messages = []
-    with tempfile.TemporaryDirectory(prefix="coursekit-sync-") as tmp:
-        _generate(root, aid, str(Path(tmp) / "release"))
-        fresh = _files(Path(tmp) / "release" / aid)
-        current = _files(root / RELEASE / aid) if (root / RELEASE / aid).is_dir() else {}
-        if fresh != current:
-            messages.append(f"warning: {RELEASE}/{aid} is out of date with {SOURCE}/{aid} "
-                            "(run `make release`)")
-        notebooks = {Path(name).stem: nbformat.reads(data.decode("utf-8"), as_version=4)
-                     for name, data in fresh.items() if name.endswith(".ipynb")}
+    current = _files(root / RELEASE / aid) if (root / RELEASE / aid).is_dir() else {}
+    if fresh != current:
+        messages.append(f"warning: {RELEASE}/{aid} is out of date with {SOURCE}/{aid} (run `make release`)")
+    notebooks = {Path(name).stem: nbformat.reads(data.decode("utf-8"), as_version=4)
+                 for name, data in fresh.items() if name.endswith(".ipynb")}
     return messages, notebooks
 
 

@@ -187,3 +187,24 @@ def test_a_broken_roster_is_refused_with_where(make_course, tmp_path):
     roster.write_text("student,lms_id\nada,1\nada,2\n", encoding="utf-8")
     with pytest.raises(pipeline.PipelineError, match="line 3: the student 'ada' is listed twice"):
         pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None, roster=roster)
+
+
+@pytest.mark.slow
+def test_a_changed_instructor_notebook_is_synced_and_an_unchanged_one_reused(make_course, tmp_path):
+    course = make_course("sync")
+    _class(tmp_path / "class", ["ada"])
+    pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None, seed=4)
+    cache = course / "grading" / "release-cache" / AID / "hash"
+    first = cache.read_text()
+    pipeline.grade(course, tmp_path / "class", AID, echo=lambda s: None, force=True)
+    assert cache.read_text() == first, "an unchanged solutions/ folder is not generated again"
+    path = course / "solutions" / AID / f"{AID}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    hidden = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "best_threshold")
+    hidden.metadata.nbgrader["points"] = 6
+    nbformat.write(nb, path)
+    lines: list[str] = []
+    results = pipeline.grade(course, tmp_path / "class", AID, echo=lines.append)
+    assert cache.read_text() != first and results and results[0].max_parts["best_threshold"] == 6
+    assert any("out of date" in line for line in lines), "assignments/ no longer matches: the run says so"
+    assert float(_rows(course)[0]["autograded_max"]) == 101
