@@ -336,6 +336,25 @@ def test_hidden_inputs_depend_on_the_secret_seed():
     assert runner.part_rng(1, AID, "sigmoid").normal() == runner.part_rng(1, AID, "sigmoid").normal()
 
 
+def test_a_provided_cell_tagged_skip_when_grading_is_not_run(tmp_path):
+    from coursekit import bench
+    from coursekit.grading.sandbox import build_view
+
+    solution = nbformat.read(ROOT / "solutions" / AID / f"{AID}.ipynb", as_version=4)
+    release = nbformat.read(ROOT / "assignments" / AID / f"{AID}.ipynb", as_version=4)
+    demo = [c for c in release.cells if c.cell_type == "code" and "plt.subplots" in c.source][-1]
+    demo.metadata["tags"] = [runner.SKIP_TAG]
+    demo.source = "raise RuntimeError('a slow demo that must not run while grading')"
+    plan = runner.make_plan(AID, solution, release)
+    view = build_view(tmp_path / "view", plan.withheld)
+    nb = bench.filled_notebook(ROOT, AID)
+    raw = nbformat.writes(nb).encode()
+    out = runner.grade_submission(plan, nb, raw, view, Limits(), seed=1)
+    shown = next(c for c in out.cells if c.get("id") == demo.get("id"))
+    assert shown.outputs[0].text == runner.SKIPPED_NOTE and not out.cell_problems
+    assert all(v.score == v.points for v in out.verdicts.values())
+
+
 def test_hidden_cells_are_parsed_not_run():
     calls = runner.parse_hidden("### BEGIN HIDDEN TESTS\nfrom coursekit import grading\n"
                                 "assert grading.check_chosen_alpha(alpha_best, alphas, 3)\n### END HIDDEN TESTS")

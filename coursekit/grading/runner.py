@@ -47,6 +47,9 @@ NOTEBOOK_TEXT_LIMIT = 5 * 2**20
 """Bytes of output kept per notebook in the feedback."""
 MAX_RESTARTS = 12
 """Workers started again after a crash, per submission."""
+SKIP_TAG = "skip-when-grading"
+"""Tag of a provided cell that only shows something (a slow demo, a figure): not run when grading."""
+SKIPPED_NOTE = "[not run while grading: this cell only shows a result; run it yourself to see it]\n"
 KEPT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex", "image/png", "image/jpeg",
               "image/svg+xml")
 
@@ -490,6 +493,9 @@ def grade_submission(plan: Plan, student: NotebookNode, raw: bytes, view: Path, 
                 cell.outputs = [] if v.message is None else [_error_output("AssertionError", v.message)]
                 continue
             if not cell.source.strip():
+                continue
+            if SKIP_TAG in cell.get("metadata", {}).get("tags", []) and not _meta(cell).get("solution"):
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=SKIPPED_NOTE)]
                 continue
             name = gid or f"cell {index}"
             if late:
