@@ -865,11 +865,11 @@ class AdamW(Adam):
     params : list of ndarray
         Parameter arrays, updated in place.
     lr : float, default 1e-3
-        Learning rate :math:`\gamma`.
+        Learning rate :math:`\eta`.
     betas : tuple of float, default (0.9, 0.999)
     eps : float, default 1e-8
     weight_decay : float, default 1e-2
-        Decoupled decay :math:`\lambda`: it shrinks the weights directly, never through :math:`m, v`.
+        Decoupled decay :math:`\alpha`: it shrinks the weights directly, never through :math:`m, v`.
     amsgrad : bool, default False
     maximize : bool, default False
 
@@ -879,10 +879,10 @@ class AdamW(Adam):
 
     .. math::
 
-        \theta \leftarrow \theta - \gamma\lambda\,\theta, \qquad
-        \theta \leftarrow \theta - \gamma\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.
+        w \leftarrow w - \eta\alpha\,w, \qquad
+        w \leftarrow w - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.
 
-    ``Adam(weight_decay=λ)`` instead adds :math:`\lambda\theta` to :math:`g_t`, so the decay is divided by
+    ``Adam(weight_decay=α)`` instead adds :math:`\alpha w` to :math:`g_t`, so the decay is divided by
     :math:`\sqrt{\hat v_t}` like the gradient: weights with large gradients are barely decayed
     (Loshchilov and Hutter, *Decoupled Weight Decay Regularization*, ICLR 2019).
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coursekit import linear, nn, optim, regularization
+from coursekit import boosting, linear, nn, optim, regularization, trees
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,7 +141,37 @@ def test_regularization_half_life_of_weight_decay() -> None:
         assert abs(steps - claimed) <= 1, f"the text says {claimed} steps, it takes {steps}"
 
 
-# ------------------------------------------------------------------ chapter 4: optimization
+# ------------------------------------------------------------------ chapter 4: trees and boosting
+
+def test_trees_impurities_by_hand() -> None:
+    # the solution's arithmetic: 1 - 0.75^2 - 0.25^2 for the node, 20/40 * 0 + 20/40 * 1/2 for split A
+    assert "$H_{\\text{Gini}} = 1 - 0.75^2 - 0.25^2 =$" in _solutions("trees")
+    assert np.isclose(trees.gini([30, 10]), 1 - 0.75**2 - 0.25**2)
+    assert np.isclose(trees.weighted_impurity([20, 0], [10, 10]), 20 / 40 * 0 + 20 / 40 * 0.5)
+    assert np.isclose(trees.weighted_impurity([15, 5], [15, 5]), trees.gini([30, 10]))  # split B: no gain
+
+
+def test_trees_one_round_of_adaboost() -> None:
+    wrong_each, right_each, total = _claimed(
+        "trees", r"\$0\.1 \\cdot 4 = ([\d.]+)\$ each against \$([\d.]+)\$ for the eight others, "
+                 r"total \$0\.8 \+ 0\.8 = ([\d.]+)\$")
+    alpha = boosting.adaboost_alpha(0.2)
+    grown = np.full(10, 0.1) * np.where(np.arange(10) < 2, np.exp(alpha), 1.0)  # before normalizing
+    _close(wrong_each, grown[0], 1)
+    _close(right_each, grown[-1], 1)
+    _close(total, grown.sum(), 1)
+    new = boosting.update_weights(np.full(10, 0.1), np.arange(10) < 2, alpha)
+    assert np.isclose(boosting.weighted_error(np.arange(10) < 2, new), 0.5)   # "exactly 1/2"
+
+
+def test_trees_rounds_needed_by_the_bound() -> None:
+    (rounds,) = _claimed("trees", r"T \\ge \\frac\{\\ln 100\}\{0\.02\} \\approx ([\d.]+)\$")
+    _close(rounds, np.log(100) / (2 * 0.1**2), 1)
+    (base,) = _claimed("trees", r"\\big\)\^T = ([\d.]+)\^\{T/2\}")
+    _close(base, 1 - 4 * 0.1**2, 2)
+
+
+# ------------------------------------------------------------------ chapter 5: optimization
 
 def test_optimization_steps_on_the_ravine() -> None:
     best_steps, heavy_steps = _claimed("optimization",
@@ -174,7 +204,7 @@ def test_optimization_adam_without_bias_correction() -> None:
     assert int(np.argmax(steps)) + 1 == peak_t
 
 
-# ------------------------------------------------------------------ chapter 5: gradients
+# ------------------------------------------------------------------ chapter 6: gradients
 
 def test_gradients_clipping_by_hand() -> None:
     norm, scale = _claimed("gradients",

@@ -23,14 +23,14 @@ import yaml
 from coursekit import site
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["classification", "overfitting", "regularization", "optimization", "gradients"]
+CHAPTERS = ["classification", "overfitting", "regularization", "trees", "optimization", "gradients"]
 ASSIGNMENTS = ["hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients"]
 MIN_FIGURES_PER_CHAPTER = 3
 # Symbols retired from a role, and the sources where they may no longer appear in it (book/notation.md).
 RETIRED_SYMBOLS = [
     # ℓ is the log-likelihood (chapter 1) and nothing else: per-example losses are L_i
-    (re.compile(r"\\ell\b"), [f"book/{c}.md" for c in ("overfitting", "regularization", "optimization",
-                                                       "gradients")]),
+    (re.compile(r"\\ell\b"), [f"book/{c}.md" for c in ("overfitting", "regularization", "trees",
+                                                       "optimization", "gradients")]),
     # the momentum buffer is m_t, not b_t (b is the intercept)
     (re.compile(r"\bb_\{?t(-1)?\}?"), ["book/optimization.md", "coursekit/optim.py"]),
     # the learning rate is eta, not gamma (gamma is only StepLR's and ExponentialLR's factor, eta_0 gamma^t);
