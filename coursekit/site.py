@@ -214,14 +214,15 @@ def build(root: str | os.PathLike = ".", strict: bool = True) -> int:
 
     for notebook in write_chapter_notebooks(root):
         _say(f"launchable notebook updated: {notebook.relative_to(root)}")
-    from coursekit.dist import build_student_wheel
+    if (root / "pyproject.toml").is_file():  # the landing page offers the student wheel for download
+        from coursekit.dist import build_student_wheel
 
-    try:  # the landing page offers the student wheel for download
-        wheel = build_student_wheel(root, root / "dist")
-    except RuntimeError as exc:
-        _say(f"the student wheel could not be built: {exc}")
-        return 2
-    _say(f"student wheel: {wheel.relative_to(root)}")
+        try:
+            wheel = build_student_wheel(root, root / "dist")
+        except (RuntimeError, KeyError, OSError) as exc:
+            _say(f"the student wheel could not be built: {exc}")
+            return 2
+        _say(f"student wheel: {wheel.relative_to(root)}")
 
     log_path = root / LOG_FILE
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ AID = "hw1-logistic"
 def _cli(course: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "coursekit.cli", "grade", *args, "--root", str(course)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=course,
-                            env=env or dict(os.environ), start_new_session=True)
+                            env=env or dict(os.environ, PYTHONUNBUFFERED="1"), start_new_session=True)
 
 
 def _rows(course: Path) -> list[dict]:
