@@ -25,10 +25,17 @@ from coursekit import pipeline
 AID = "hw1-logistic"
 
 
+def _interactive() -> None:
+    """In the child before exec: Ctrl-C acts as on a terminal (a run started in the background, as CI may
+    start the test suite, inherits SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(course: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "coursekit.cli", "grade", *args, "--root", str(course)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=course,
-                            env=env or dict(os.environ, PYTHONUNBUFFERED="1"), start_new_session=True)
+                            env=env or dict(os.environ, PYTHONUNBUFFERED="1"), start_new_session=True,
+                            preexec_fn=_interactive)
 
 
 def _rows(course: Path) -> list[dict]:
