@@ -142,8 +142,9 @@ ASSIGNMENTS = ("hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-grad
 
 def bench_grading(root: str | Path = ".", assignments: tuple[str, ...] = ASSIGNMENTS, students: int = 4,
                   repeat: int = 2) -> list[Row]:
-    """Sandboxed grading per submission (a class of ``students`` identical correct notebooks, graded with
-    ``--force``, fixed costs included), against executing the same notebook once with nbclient."""
+    """Sandboxed grading per submission with one worker (``--jobs 1``; a class of ``students`` identical
+    correct notebooks, graded with ``--force``, fixed costs included), against executing the same notebook
+    once with nbclient."""
     import shutil
     import tempfile
 
@@ -171,7 +172,7 @@ def bench_grading(root: str | Path = ".", assignments: tuple[str, ...] = ASSIGNM
                                resources={"metadata": {"path": tmp}}).execute()
 
             def grade(course=course, subs=subs, aid=aid):
-                pipeline.grade(course, subs, aid, echo=lambda s: None, force=True)
+                pipeline.grade(course, subs, aid, echo=lambda s: None, force=True, jobs=1)
 
             t_floor, t_grade = best_times(floor, grade, repeat=repeat)
         rows.append((f"grade {aid}, per submission", t_grade / students, t_floor,
