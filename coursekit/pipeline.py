@@ -523,10 +523,11 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
     api = _api(cfg)
     results: list[StudentResult] = []
     todo = []
+    stored = {aid: _stored(root, aid) for aid in touched}  # read once: a class may hold thousands
     for i, sub in enumerate(subs, start=1):
         digest = "".join(plans[sub.assignment, nb].digest for nb in notebooks[sub.assignment])
         key = _key(sub, digest, seed, sandbox)
-        old = _stored(root, sub.assignment).get(sub.student)
+        old = stored[sub.assignment].get(sub.student)
         if not force and old is not None and old.get("key") == key:
             echo(f"[{i}/{len(subs)}] {sub.student} {sub.assignment} … unchanged, not regraded")
         else:

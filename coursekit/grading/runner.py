@@ -39,6 +39,7 @@ from nbformat.notebooknode import NotebookNode
 
 from coursekit.grading import channel, similarity
 from coursekit.grading.sandbox import Limits, Worker
+from coursekit.reports import first_line
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CELL_TEXT_LIMIT = 2**20
@@ -513,7 +514,8 @@ def grade_submission(plan: Plan, student: NotebookNode, raw: bytes, view: Path, 
                 if errors:
                     ename = errors[-1].ename
                     extra = " (raised by the notebook's own code)" if ename == "KeyboardInterrupt" else ""
-                    outcome.cell_problems.append(f"{name} raised {ename}: {_first(errors[-1].evalue)}{extra}")
+                    message = first_line(errors[-1].evalue, 200)
+                    outcome.cell_problems.append(f"{name} raised {ename}: {message}{extra}")
             except channel.WorkerLost as exc:
                 status, text = _lost_message(exc, limits.cell_seconds)
                 cell.outputs = [_error_output("TimeoutError" if exc.timeout else "DeadKernelError",
@@ -528,8 +530,3 @@ def grade_submission(plan: Plan, student: NotebookNode, raw: bytes, view: Path, 
                     outcome.flags.append(f"{gid}: `{mine}` is {score:.0%} similar to the source of {ref}")
     outcome.seconds = time.monotonic() - start
     return outcome
-
-
-def _first(text: str, limit: int = 200) -> str:
-    line = next((s.strip() for s in str(text).splitlines() if s.strip()), "")
-    return line if len(line) <= limit else line[: limit - 3] + "..."
