@@ -247,6 +247,10 @@ def hostile(make_course, tmp_path_factory):
     (subs / "notes.txt").write_text("not a notebook")
     before_subs, before_home = _tree(subs), _tree(home)
     before_course = _tree(course, skip="grading")
+    # the grader's own matplotlib (the item-analysis figure) finds its font cache where an instructor's
+    # machine has it, so the HOME checked below is the one that student code could have touched
+    import matplotlib.font_manager  # noqa: F401
+
     old_home, old_canary = os.environ.get("HOME"), os.environ.get("COURSEKIT_CANARY")
     os.environ["HOME"], os.environ["COURSEKIT_CANARY"] = str(home), CANARY
     lines: list[str] = []
