@@ -2,7 +2,8 @@
 
 ``coursekit build`` builds the course site (see :mod:`coursekit.site`);
 ``coursekit release`` regenerates ``assignments/`` from ``solutions/`` and
-``coursekit grade SUBMISSIONS`` autogrades a class (see :mod:`coursekit.pipeline`).
+``coursekit grade SUBMISSIONS`` autogrades a class (see :mod:`coursekit.pipeline`);
+``coursekit check NOTEBOOK`` tells a student what Validate decides, part by part (see :mod:`coursekit.check`).
 """
 
 from __future__ import annotations
@@ -48,11 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("--submission-timeout", type=float, default=None,
                          help="seconds per submission (default 600)")
 
+    p_check = sub.add_parser("check", help="what Validate decides, part by part, with links to the book")
+    p_check.add_argument("notebook")
+    p_check.add_argument("--timeout", type=int, default=120, help="seconds a cell may run (default 120)")
+
     p_dist = sub.add_parser("dist", help="build the student wheel of coursekit into dist/")
     p_dist.add_argument("--root", default=".")
     p_dist.add_argument("--out", default="dist")
 
     args = parser.parse_args(argv)
+    if args.command == "check":
+        from coursekit.check import main as check_main
+
+        return check_main([args.notebook, "--timeout", str(args.timeout)])
     if args.command == "dist":
         from coursekit.dist import dist_command
 

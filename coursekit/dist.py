@@ -54,6 +54,7 @@ def build_student_wheel(root: str | Path, out: str | Path = "dist") -> Path:
             f'[project]\nname = "coursekit"\nversion = "{project["version"]}"\n'
             f'description = "The course library of Machine Learning — Classification & Optimization (student '
             f'edition)"\nrequires-python = "{project["requires-python"]}"\ndependencies = [{deps}]\n\n'
+            '[project.scripts]\ncoursekit-check = "coursekit.check:main"\n\n'
             '[tool.setuptools]\npackages = ["coursekit"]\n', encoding="utf-8")
         out.mkdir(parents=True, exist_ok=True)
         for old in out.glob("coursekit-*.whl"):

@@ -20,8 +20,11 @@ def wheel(tmp_path_factory):
 
 def test_the_wheel_holds_the_library_and_no_grader(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for module in ("data", "linear", "metrics", "optim", "nn", "plotting", "regularization"):
+    for module in ("data", "linear", "metrics", "optim", "nn", "plotting", "regularization", "check",
+                   "sections"):
         assert f"coursekit/{module}.py" in names
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "coursekit-check = coursekit.check:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not any(n.startswith("coursekit/grading") for n in names)
     for staff in ("pipeline", "cli", "site", "sphinxext", "bench", "dist"):
         assert f"coursekit/{staff}.py" not in names
@@ -35,7 +38,7 @@ def test_the_wheel_imports_on_its_own(wheel, tmp_path):
 
     site = str(Path(numpy.__file__).parents[1])
     code = (f"import sys; sys.path[:0] = [{str(wheel)!r}, {site!r}]\n"
-            "import coursekit, coursekit.data, coursekit.linear\n"
+            "import coursekit, coursekit.data, coursekit.linear, coursekit.check\n"
             "assert coursekit.linear.sigmoid(0.0) == 0.5 and coursekit.__file__.startswith(sys.path[0])\n"
             "try:\n    import coursekit.grading\nexcept ImportError:\n    print('no grader')\n")
     done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path)
