@@ -47,6 +47,7 @@ from traitlets import Unicode
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from coursekit.feedback import install_mathjax, offline_math
 from coursekit.reports import StudentResult, first_line, write_csv, write_report
 from coursekit.submissions import Submission, collect_submissions
 
@@ -521,6 +522,7 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
                                            {m: list(objs) for m, objs in plan.provided.items()})
     cells = {aid: _grade_cells(root, aid) for aid in touched}
     api = _api(cfg)
+    install_mathjax(root / cfg.CourseDirectory.feedback_directory)
     results: list[StudentResult] = []
     todo = []
     stored = {aid: _stored(root, aid) for aid in touched}  # read once: a class may hold thousands
@@ -572,7 +574,8 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
                 _store(root, r, key)
                 results.append(r)
                 failures += r.status != "graded" or any(v.status in ("crashed", "timeout")
-                                                        for _, _, o in outcomes for v in o.verdicts.values())
+                                                        for o in (x[2] for x in outcomes)
+                                                        for v in o.verdicts.values())
                 note = f" ({r.status})" if r.status != "graded" else ""
                 score = f"{r.autograded:g}/{r.autograded_max:g}"
                 echo(f"[{i}/{len(subs)}] {r.student} {r.assignment} … {score}{note}")
@@ -662,9 +665,10 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
          f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
 
 
-def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> None:
+def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> bool:
     """Write one submission's autograded scores to the gradebook; written answers keep their hand-entered
-    score (or wait for one). ``verdicts=None``: the submission could not be graded, every part is 0."""
+    score (or wait for one). ``verdicts=None``: the submission could not be graded, every part is 0.
+    Returns whether the gradebook holds a score or a comment entered by hand for it."""
     with _gradebook(cfg) as gb:
         gb.update_or_create_student(student)
         sub = gb.update_or_create_submission(aid, student)
@@ -678,6 +682,8 @@ def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> None:
                     g.auto_score = None
                     g.needs_manual_grade = g.manual_score is None
         gb.db.commit()
+        return any(g.manual_score is not None for nb in sub.notebooks for g in nb.grades) or any(
+            c.manual_comment for nb in sub.notebooks for c in nb.comments)
 
 
 _VIEWS: dict[tuple, Path] = {}
@@ -686,11 +692,13 @@ _VIEWS: dict[tuple, Path] = {}
 
 def _run(aid: str, files: dict[str, bytes], plans: dict, views: dict | None, limits: Any, seed: int,
          sandboxed: bool) -> list:
-    """The sandboxed part of grading one submission: ``[(notebook name, raw bytes, Outcome), ...]``.
+    """The sandboxed part of grading one submission: ``[(notebook name, raw bytes, Outcome, feedback page),
+    ...]``.
 
     The notebooks travel as bytes and the outcomes come back as data, so this runs in a local worker process
     or on a Dask worker of another machine (``views=None``: the sandbox views are built there, once per
-    process). It writes nothing of the course; the coordinator records the outcomes (:func:`_finish`)."""
+    process). It also renders each feedback page (:mod:`coursekit.feedback`), so that the coordinator, which
+alone writes the course's files and gradebook, only records the outcomes (:func:`_finish`)."""
     from coursekit.grading import runner
     from coursekit.grading import sandbox as sb
 
@@ -709,7 +717,13 @@ def _run(aid: str, files: dict[str, bytes], plans: dict, views: dict | None, lim
                 view = _VIEWS[key]
             student_nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
             outcome = runner.grade_submission(plan, student_nb, raw, view, limits, seed, sandboxed)
-            out.append((nb, raw, outcome))
+            page = None
+            if outcome.refusal is None:
+                from coursekit.feedback import render_feedback
+
+                scores = {gid: v.score for gid, v in outcome.verdicts.items()}
+                page = render_feedback(outcome.cells, plan.metadata, nb, scores, plan.points)
+            out.append((nb, raw, outcome, page))
     return out
 
 
@@ -731,7 +745,8 @@ def _finish(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: l
     verdicts: dict = {}
     status = "graded" if sub.files else "not graded"
     graded = False
-    for nb, raw, outcome in outcomes:
+    pages = {}
+    for nb, raw, outcome, page in outcomes:
         dest = root / cd.submitted_directory / student / aid
         dest.mkdir(parents=True, exist_ok=True)
         (dest / f"{nb}.ipynb").write_bytes(raw)
@@ -751,14 +766,22 @@ def _finish(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: l
         target = root / cd.autograded_directory / student / aid
         target.mkdir(parents=True, exist_ok=True)
         nbformat.write(out, target / f"{nb}.ipynb")
+        pages[nb] = page
         if sub.timestamp is not None:
             shutil.copyfile(sub.timestamp, target / "timestamp.txt")
-    _record(cfg, aid, student, verdicts if graded else None)
+    by_hand = _record(cfg, aid, student, verdicts if graded else None)
     max_auto = sum(p for _, kind, p in cells if kind == "code")
-    if graded:
-        fb = api.generate_feedback(aid, student, force=True)
+    if graded and (by_hand or any(page is None for page in pages.values())):
+        fb = api.generate_feedback(aid, student, force=True)  # the gradebook holds the hand-entered part
         if not fb["success"]:
             problems.append(f"feedback could not be generated: {first_line(fb.get('error', ''))}")
+        for page in (root / cd.feedback_directory / student / aid).glob("*.html"):
+            page.write_text(offline_math(page.read_text(encoding="utf-8")), encoding="utf-8")
+    elif graded:
+        for nb, page in pages.items():
+            target = root / cd.feedback_directory / student / aid / f"{nb}.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page, encoding="utf-8")
     for nb in _notebooks(root, aid):
         target = root / cd.feedback_directory / student / aid / f"{nb}.html"
         if not target.exists():

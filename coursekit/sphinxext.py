@@ -83,11 +83,10 @@ def _set_mathjax_path(app: Sphinx, config: Config) -> None:
     config.mathjax_path = f"{MATHJAX_DIR}/{MATHJAX_COMPONENT}"
 
 
-def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
+def copy_mathjax(dest: Path) -> Path:
+    """Copy what the MathJax component loads at view time (:data:`MATHJAX_FILES`) into ``dest``; return the
+    source folder. Used for the site and for the grading feedback pages."""
     src = mathjax_source()
-    dest = Path(app.outdir) / "_static" / MATHJAX_DIR
     for rel in MATHJAX_FILES:
         source, target = src / rel, dest / rel
         if source.is_dir():
@@ -95,6 +94,14 @@ def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
         elif source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    return src
+
+
+def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    dest = Path(app.outdir) / "_static" / MATHJAX_DIR
+    src = copy_mathjax(dest)
     logger.info(f"MathJax 3 copied from {src} to {dest}")
 
 

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from assignment_cases import Edit, student_notebook
 
-from coursekit import pipeline
+from coursekit import feedback, pipeline
 
 AID = "hw1-logistic"
 
@@ -215,3 +215,27 @@ def test_a_changed_instructor_notebook_is_synced_and_an_unchanged_one_reused(mak
     assert cache.read_text() != first and results and results[0].max_parts["best_threshold"] == 6
     assert any("out of date" in line for line in lines), "assignments/ no longer matches: the run says so"
     assert float(_rows(course)[0]["autograded_max"]) == 101
+
+
+@pytest.mark.slow
+def test_the_feedback_rendered_by_the_worker_is_nbgraders_own_page(make_course, tmp_path):
+    """The grading worker renders each feedback page from its verdicts (no gradebook read); nbgrader's
+    ``generate_feedback``, run afterwards from the gradebook, must write the very same page (with the same
+    MathJax: the course's own copy in the feedback folder, no CDN)."""
+    course = make_course("feedback")
+    _class(tmp_path / "class", ["ada", "bob"], wrong=("bob",))
+    pipeline.grade(course, tmp_path / "class", AID, echo=lambda line: None, seed=3, jobs=1)
+    cfg = pipeline.load_config(course)
+    pages = {s: course / "grading" / "feedback" / s / AID / f"{AID}.html" for s in ("ada", "bob")}
+    rendered = {s: p.read_text(encoding="utf-8") for s, p in pages.items()}
+    assert "Score: 100.0 / 110.0" in rendered["ada"] and "log_likelihood" in rendered["bob"]
+    api = pipeline._api(cfg)
+    mathjax = course / "grading" / "feedback" / "_static" / "mathjax" / "tex-chtml.js"
+    assert mathjax.is_file()
+    for student, page in pages.items():
+        assert "cdnjs" not in rendered[student]
+        assert 'src="../../_static/mathjax/tex-chtml.js"' in rendered[student]
+        assert (page.parent / "../../_static/mathjax/tex-chtml.js").resolve() == mathjax.resolve()
+        page.unlink()
+        assert api.generate_feedback(AID, student, force=True)["success"]
+        assert feedback.offline_math(page.read_text(encoding="utf-8")) == rendered[student], student

@@ -35,7 +35,8 @@ def test_every_section_anchor_exists_on_the_built_site(site_build):
     ids: dict[Path, set[str]] = {}
     for section in sorted(_all_sections()):
         url, local = sections.section_links(section)
-        assert url.startswith(sections.SITE_URL + "/book/") and local.startswith(sections.LOCAL_SITE + "/book/")
+        assert url.startswith(f"{sections.SITE_URL}/book/")
+        assert local.startswith(f"{sections.LOCAL_SITE}/book/")
         page, _, anchor = local.removeprefix(sections.LOCAL_SITE + "/").partition("#")
         path = site_build.html / page
         assert path.is_file(), f"{section}: no page {page} in the built site"

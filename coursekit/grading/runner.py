@@ -40,6 +40,7 @@ from nbformat.notebooknode import NotebookNode
 from coursekit.grading import channel, similarity
 from coursekit.grading.sandbox import Limits, Worker
 from coursekit.reports import first_line
+from coursekit.sections import part_section, read_more
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CELL_TEXT_LIMIT = 2**20
@@ -491,6 +492,9 @@ def grade_submission(plan: Plan, student: NotebookNode, raw: bytes, view: Path, 
                 else:
                     verdicts[gid] = run_part(session, plan, gid, seed)
                 v = verdicts[gid]
+                link = read_more(part_section(plan.assignment, gid))
+                if v.message and v.score < v.points and link:
+                    v.message = f"{v.message}\n{link}"
                 cell.outputs = [] if v.message is None else [_error_output("AssertionError", v.message)]
                 continue
             if not cell.source.strip():
