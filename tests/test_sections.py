@@ -24,10 +24,18 @@ def test_every_graded_part_has_a_section():
 
 
 def _all_sections() -> set[str]:
-    found = {s for parts in sections.PART_SECTIONS.values() for s in parts.values()}
+    import importlib
+    import pkgutil
+
+    import coursekit.grading
     from coursekit.grading.diagnosers import DIAGNOSERS
 
-    found |= {d.section for d in DIAGNOSERS.values() if getattr(d, "section", None)}
+    found = {s for parts in sections.PART_SECTIONS.values() for s in parts.values()}
+    found |= {d.section for d in DIAGNOSERS.values() if d.section}
+    for info in pkgutil.iter_modules(coursekit.grading.__path__):
+        module = importlib.import_module(f"coursekit.grading.{info.name}")
+        for mistakes in getattr(module, "MISTAKES", {}).values():
+            found |= {m.section for m in mistakes if m.section}
     return found
 
 

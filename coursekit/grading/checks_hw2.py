@@ -82,6 +82,8 @@ for _name, _hint in {
     "lowest_score": "you pick the alpha with the LOWEST validation score; pick the highest (np.argmax)",
     "tie_not_largest_alpha": "on a tie, return the largest alpha (the simplest of the equally good models): "
                              "with the alphas in increasing order np.argmax returns the smallest",
+    "tie_smallest_alpha": "on a tie, return the largest alpha (the simplest of the equally good models), not "
+                          "the smallest",
     "returns_index": "return the alpha itself (alphas[i]), not its position i",
 }.items():
     add_diagnoser(_name, _hint)
@@ -530,14 +532,19 @@ def check_choose_alpha(choose_alpha: Callable, rng: RNGLike = 0) -> bool:
         Case("plain lists", ([0.5, 0.05, 0.005], [0.71, 0.7, 0.73])),
     ]
 
+    def first_best(alphas, val_scores):  # np.argmax: the first best alpha in the given order
+        return float(np.asarray(alphas, dtype=float)[int(np.argmax(np.asarray(val_scores, dtype=float)))])
+
     def index(alphas, val_scores):
         a, s = np.asarray(alphas, dtype=float), np.asarray(val_scores, dtype=float)
         return int(np.flatnonzero((s == s.max()) & (a == a[s == s.max()].max()))[0])
 
     return compare(choose_alpha, _best_alpha, cases, name="choose_alpha",
-                   diagnosers=("lowest_score", "tie_not_largest_alpha", "returns_index"),
+                   diagnosers=("lowest_score", "tie_not_largest_alpha", "tie_smallest_alpha",
+                               "returns_index"),
                    variants={"lowest_score": lambda a, s: _best_alpha(a, s, pick=np.min),
-                             "tie_not_largest_alpha": lambda a, s: _best_alpha(a, s, tie=np.min),
+                             "tie_not_largest_alpha": first_best,
+                             "tie_smallest_alpha": lambda a, s: _best_alpha(a, s, tie=np.min),
                              "returns_index": index},
                    depends=_hw2_stand_ins())
 

@@ -40,23 +40,55 @@ class Diagnoser:
 
     ``detect(m)`` returns ``True`` (use ``hint``), a more specific message, or ``False``/``None``. A check
     may instead (or also) provide a *variant*: a function computing the known-wrong output; the diagnoser
-    then fires when the student's output matches the variant.
+    then fires when the student's output matches the variant. ``section`` (``"<page>#<anchor>"``, see
+    :mod:`coursekit.sections`) is where the book explains it.
     """
 
     name: str
     hint: str
     detect: Callable[[Mismatch], bool | str | None] | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One entry of a part's catalogue of realistic mistakes (``MISTAKES`` of a ``checks_hw*`` module).
+
+    ``variant`` computes what the mistaken code returns (same signature as the reference); ``detect``
+    recognises it from a failing output instead, when no variant can be written. ``hint`` names the mistake
+    in the student's terms; ``section`` is where the book explains the idea.
+    """
+
+    name: str
+    hint: str
+    variant: Callable[..., Any] | None = None
+    detect: Callable[[Mismatch], bool | str | None] | None = None
+    section: str | None = None
 
 
 DIAGNOSERS: dict[str, Diagnoser] = {}
 """The registry of diagnosers, by name. Add one with :func:`add_diagnoser`."""
 
 
-def add_diagnoser(name: str, hint: str, detect: Callable[[Mismatch], bool | str | None] | None = None
-                  ) -> Diagnoser:
-    """Register (or replace) the diagnoser ``name`` with its message ``hint`` and optional ``detect``."""
-    DIAGNOSERS[name] = Diagnoser(name, hint, detect)
+def add_diagnoser(name: str, hint: str, detect: Callable[[Mismatch], bool | str | None] | None = None,
+                  section: str | None = None) -> Diagnoser:
+    """Register (or replace) the diagnoser ``name`` with its message ``hint``, optional ``detect`` and the
+    book ``section`` that explains it."""
+    DIAGNOSERS[name] = Diagnoser(name, hint, detect, section)
     return DIAGNOSERS[name]
+
+
+def register_mistakes(part: str, mistakes: Sequence[Mistake]) -> tuple[list[str], dict[str, Callable]]:
+    """Register a part's catalogue as diagnosers named ``"<part>/<mistake>"``; return their names and the
+    variants by name, ready for :func:`~coursekit.grading.engine.compare`."""
+    names, variants = [], {}
+    for m in mistakes:
+        name = f"{part}/{m.name}"
+        add_diagnoser(name, m.hint, m.detect, m.section)
+        names.append(name)
+        if m.variant is not None:
+            variants[name] = m.variant
+    return names, variants
 
 
 def _nonzero(x: Any) -> bool:
@@ -211,6 +243,21 @@ def diagnose(got: Any, expected: Any, case: Case | None = None, names: Sequence[
         Whether every non-huge input passed.
     """
     return _diagnose(got, expected, case, names, variants, error, others_ok)[1]
+
+
+def fits(name: str, got: Any, expected: Any, case: Case, variant: Any = None, has_variant: bool = False,
+         error: BaseException | None = None, others_ok: bool = False) -> str | None:
+    """The message of diagnoser ``name`` if it explains this failing output, else ``None``: the output equals
+    the variant's at the check's tolerance, or ``detect`` recognises it."""
+    d = DIAGNOSERS[name]
+    m = Mismatch(got, expected, case, error, others_ok, variant)
+    if has_variant and error is None and m.close(got, variant):
+        return d.hint
+    if d.detect is not None:
+        found = d.detect(m)
+        if found:
+            return found if isinstance(found, str) else d.hint
+    return None
 
 
 def _diagnose(got: Any, expected: Any, case: Case | None = None, names: Sequence[str] | None = None,

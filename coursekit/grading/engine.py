@@ -20,7 +20,6 @@ import threading
 import time
 import traceback
 import warnings
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -37,7 +36,8 @@ from coursekit.grading.cases import (
     _WrongOutput,
     summarize,
 )
-from coursekit.grading.diagnosers import _diagnose
+from coursekit.grading.diagnosers import DIAGNOSERS, Mistake, fits, register_mistakes
+from coursekit.sections import read_more
 
 __all__ = ["compare"]
 
@@ -187,7 +187,7 @@ def compare(student: Callable, reference: Callable, cases: Sequence[Case], *, na
             diagnosers: Sequence[str] = (), variants: Mapping[str, Callable] | None = None,
             hints: Mapping[str, str] | None = None, depends: Mapping[str, Callable] | None = None,
             call: Callable[[Callable, tuple, dict], Any] | None = None, mutates: bool = False,
-            time_limit: float | None = TIME_LIMIT) -> bool:
+            time_limit: float | None = TIME_LIMIT, mistakes: Sequence[Mistake] = ()) -> bool:
     r"""Check ``student`` against ``reference`` on every case; return ``True`` or raise AssertionError.
 
     Parameters
@@ -217,6 +217,10 @@ def compare(student: Callable, reference: Callable, cases: Sequence[Case], *, na
         The function is expected to modify its arguments (else modifying them is reported).
     time_limit : float or None
         Seconds per call of ``student`` before the check reports a probable infinite loop.
+    mistakes : sequence of Mistake
+        The part's catalogue of realistic mistakes (tried before ``diagnosers``). A failure names a mistake
+        only when it alone explains every failing input and no passing input rules it out (see
+        :func:`_explain`); otherwise the message lists the possible causes.
 
     Returns
     -------
@@ -229,6 +233,9 @@ def compare(student: Callable, reference: Callable, cases: Sequence[Case], *, na
     """
     name = name or getattr(student, "__name__", "your function")
     call = call or _default_call
+    if mistakes:
+        known, known_variants = register_mistakes(name, mistakes)
+        diagnosers, variants = [*known, *diagnosers], {**(variants or {}), **known_variants}
     if not callable(student):
         raise AssertionError(f"`{name}` is not a function but {_kind(student)}: "
                              "did its cell run without error?")
@@ -277,23 +284,10 @@ def compare(student: Callable, reference: Callable, cases: Sequence[Case], *, na
         return True
 
     others_ok = all(why is None for c, _, _, why in results if not c.huge)
+    names, chosen, candidates = _explain(results, expected, position, failures, diagnosers, variants or {},
+                                         call, others_ok)
     hints = dict(hints or {})
-    found = []
-    for case, got, error, _ in failures:
-        outputs = {}
-        for key, variant in (variants or {}).items():
-            try:
-                with _quiet():
-                    outputs[key] = call(variant, *copy.deepcopy((case.args, case.kwargs)))
-            except Exception:  # noqa: BLE001 - a variant that cannot run on this input tells nothing
-                continue
-        exp = expected[position[id(case)]]
-        key, hint = _diagnose(got, exp, case, list(diagnosers), outputs, error, others_ok)
-        found.append((key, hints.get(key, hint) if key else None))
-    # the diagnosis shared by most failing inputs (one input alone can match two mistakes by coincidence)
-    counts = Counter(key for key, _ in found if key)
-    best = max(counts, key=lambda k: (counts[k], -[f[0] for f in found].index(k))) if counts else None
-    pick = [f[0] for f in found].index(best) if best else 0
+    pick = next((i for i, f in enumerate(failures) if chosen and position[id(f[0])] in chosen[1]), 0)
     case, got, error, why = failures[pick]
     labels = list(dict.fromkeys(c.label for c, *_ in failures))
     labels = "; ".join(labels[:3]) + ("; ..." if len(labels) > 3 else "")
@@ -305,9 +299,66 @@ def compare(student: Callable, reference: Callable, cases: Sequence[Case], *, na
     if error is None and got is not None:
         lines.append(f"Got:      {summarize(got)}")
     lines.append(_wrap(f"Problem: {why}"))
-    if found[pick][1]:
-        lines.append(_wrap(MESSAGE_HINT + found[pick][1]))
+    if chosen:
+        key, explained = chosen
+        lines.append(_wrap(MESSAGE_HINT + hints.get(key, explained[position[id(case)]])))
+        link = read_more(DIAGNOSERS[key].section)
+        if link:
+            lines.append(link)
+    elif candidates:
+        lines.append("Possible causes (these inputs do not tell them apart):")
+        lines += [_wrap(f"  - {hints.get(key, text)}") for key, text in candidates]
     raise AssertionError("\n".join(lines))
+
+
+def _explain(results: list, expected: list, position: dict, failures: list, diagnosers: Sequence[str],
+             variants: Mapping[str, Callable], call: Callable, others_ok: bool
+             ) -> tuple[list[str], tuple[str, dict[int, str]] | None, list[tuple[str, str]]]:
+    """Which known mistakes explain the failures, judged on every input at the check's tolerance.
+
+    A candidate (a diagnoser, with its variant if the check has one) *explains* a failing input when the
+    student's output equals the variant's there, or its ``detect`` recognises it; it is *ruled out* when its
+    variant would have failed an input that the student passed. The candidates that explain every failing
+    input (else those that explain some) remain. When two or more of them reproduce the student's outputs
+    with their variants, the inputs cannot tell those mistakes apart at the check's tolerance: all are
+    listed as possible causes. Otherwise the first remaining one is named (the check lists its diagnosers
+    from the most specific to the most general, so "not shuffled" comes before "the same order every
+    epoch", which it implies).
+
+    Returns ``(names, chosen, candidates)``: ``chosen`` is ``(name, {input index: message})`` or ``None``.
+    """
+    names = list(dict.fromkeys(diagnosers))
+    explained: dict[str, dict[int, str]] = {key: {} for key in names}
+    ruled_out: set[str] = set()
+    predicted: set[str] = set()  # candidates whose variant reproduced a failing output
+    for case, got, error, why in results:
+        i = position[id(case)]
+        for key in names:
+            has = key in variants
+            out = None
+            if has:
+                try:
+                    with _quiet():
+                        out = call(variants[key], *copy.deepcopy((case.args, case.kwargs)))
+                except Exception:  # noqa: BLE001 - a variant that cannot run on this input tells nothing
+                    has = False
+                has = has and out is not None  # None: the variant makes no prediction on this input
+            if why is None:
+                if has and _mismatch(expected[i], out, *case.tolerances()) is not None:  # ANY in out: any
+                    ruled_out.add(key)
+                continue
+            text = fits(key, got, expected[i], case, out, has, error, others_ok)
+            if text:
+                explained[key][i] = text
+                if has and error is None and _mismatch(got, out, max(case.tolerances()[0], 1e-5),
+                                                       case.tolerances()[1]) is None:
+                    predicted.add(key)
+    alive = [key for key in names if key not in ruled_out and explained[key]]
+    full = [key for key in alive if len(explained[key]) == len(failures)]
+    pool = full or alive
+    if not pool or len([key for key in pool if key in predicted]) >= 2:
+        return names, None, [(key, next(iter(explained[key].values()))) for key in pool]
+    return names, (pool[0], explained[pool[0]]), []
 
 
 def _wrap(text: str, width: int = 100) -> str:
