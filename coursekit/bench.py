@@ -137,7 +137,8 @@ def filled_notebook(root: str | Path, aid: str) -> Any:
     return nb
 
 
-ASSIGNMENTS = ("hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients")
+ASSIGNMENTS = ("hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients",
+               "hw5-trees-boosting")
 
 
 def bench_grading(root: str | Path = ".", assignments: tuple[str, ...] = ASSIGNMENTS, students: int = 4,

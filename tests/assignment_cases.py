@@ -805,3 +805,224 @@ def minibatches(n_samples, batch_size, rng=None):
 '''),),
         loses=("minibatches",), feedback=("is not available while your notebook is graded",)),
 ]
+
+
+HW5 = "hw5-trees-boosting"
+_W_RETURN = "return n_left / n * impurity(left, criterion) + n_right / n * impurity(right, criterion)"
+
+_HW5_OTHER = {  # correct answers written differently: vectorised scans, recursion on index sets, margins
+    "answer-impurity": '''def impurity(counts, criterion="gini"):
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum(axis=-1)
+    if criterion == "gini":
+        return 1 - (counts[..., 0] ** 2 + counts[..., 1] ** 2) / total**2
+    out = np.zeros(total.shape)
+    for k in range(2):
+        p = counts[..., k] / total
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out -= np.where(p > 0, p * np.log(p) / np.log(2), 0.0)
+    return out
+''',
+    "answer-best-split": '''def best_split(X, y, criterion="gini"):
+    best = None
+    for j in range(X.shape[1]):
+        order = np.argsort(X[:, j], kind="stable")
+        x, labels = X[order, j], y[order]
+        left = np.cumsum(np.eye(2)[labels], axis=0)[:-1]  # class counts of the first i + 1 samples
+        right = left[-1] + np.eye(2)[labels[-1]] - left
+        valid = x[1:] > x[:-1]
+        if not valid.any():
+            continue
+        scores = np.where(valid, weighted_impurity(left, right, criterion), np.inf)
+        i = int(np.argmin(scores))
+        if best is None or scores[i] < best[2]:
+            best = (j, (x[i] + x[i + 1]) / 2, float(scores[i]))
+    return best
+''',
+    "answer-build-tree": '''def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini"):
+    def grow(rows, depth):
+        counts = np.array([np.sum(y[rows] == 0), np.sum(y[rows] == 1)], dtype=float)
+        if stop_splitting(depth, len(rows), impurity(counts, criterion), max_depth=max_depth,
+                          min_samples_split=min_samples_split):
+            return {"value": counts / len(rows)}
+        split = best_split(X[rows], y[rows], criterion)
+        if split is None:
+            return {"value": counts / len(rows)}
+        j, s, _ = split
+        left, right = rows[X[rows, j] <= s], rows[X[rows, j] > s]
+        return {"feature": int(j), "threshold": float(s), "missing_left": len(left) > len(right),
+                "left": grow(left, depth + 1), "right": grow(right, depth + 1)}
+
+    return grow(np.arange(len(y)), 0)
+''',
+    "answer-predict-proba": '''def predict_proba(tree, X):
+    out = np.empty((len(X), 2))
+
+    def descend(node, rows):
+        if "value" in node:
+            out[rows] = node["value"]
+            return
+        x = X[rows, node["feature"]]
+        left = np.where(np.isnan(x), node["missing_left"], x <= node["threshold"])
+        descend(node["left"], rows[left])
+        descend(node["right"], rows[~left])
+
+    descend(tree, np.arange(len(X)))
+    return out
+''',
+    "answer-staged-error": '''def staged_error(votes, alphas, y):
+    margin = np.cumsum(np.asarray(alphas)[:, None] * np.where(votes == 1, 1.0, -1.0), axis=0)
+    return np.mean((margin > 0).astype(int) != y, axis=1)  # a tie (margin 0) is class 0
+''',
+}
+
+_HW5_LOOPS = {  # correct answers with plain Python arithmetic and early returns
+    "answer-weighted-impurity": '''def weighted_impurity(left, right, criterion="gini"):
+    n_left, n_right = np.sum(left, axis=-1), np.sum(right, axis=-1)
+    total = n_left + n_right
+    return (n_left * impurity(left, criterion) + n_right * impurity(right, criterion)) / total
+''',
+    "answer-stop-splitting": '''def stop_splitting(depth, n_samples, node_impurity, max_depth=None,
+                   min_samples_split=2):
+    if node_impurity <= 0 or n_samples < min_samples_split:
+        return True
+    if max_depth is None:
+        return False
+    return depth >= max_depth
+''',
+    "answer-adaboost-alpha": '''import math
+
+def adaboost_alpha(incorrect, sample_weight):
+    w = np.asarray(sample_weight, dtype=float) / np.sum(sample_weight)
+    error = float(w[np.asarray(incorrect, dtype=bool)].sum())
+    return error, math.log(1 - error) - math.log(error)
+''',
+    "answer-update-weights": '''def update_weights(sample_weight, incorrect, alpha):
+    w = np.array(sample_weight, dtype=float)
+    w[np.asarray(incorrect, dtype=bool)] *= np.exp(alpha)
+    return w / np.sum(w)
+''',
+}
+
+CASES += [
+    # --- common mistakes: each loses the points of its own part only -------------------------------------
+    SubmissionCase(
+        HW5, "entropy-nats", "wrong", "the entropy with np.log instead of np.log2",
+        (Edit("answer-impurity", "np.log2(", "np.log("),),
+        loses=("impurity",), feedback=("the entropy is in nats",)),
+    SubmissionCase(
+        HW5, "zero-log-zero", "wrong", "np.log2(p) for every class: 0 log 0 gives nan",
+        (Edit("answer-impurity", "np.log2(np.where(p > 0, p, 1.0))", "np.log2(p)"),),
+        loses=("impurity",), feedback=("0 log 0 counts as 0",)),
+    SubmissionCase(
+        HW5, "mean-of-children", "wrong", "the plain mean of the two children's impurities",
+        (Edit("answer-weighted-impurity", _W_RETURN,
+              "return (impurity(left, criterion) + impurity(right, criterion)) / 2"),),
+        loses=("weighted_impurity",), feedback=("not weighted by the share of samples in each child",)),
+    SubmissionCase(
+        HW5, "swapped-shares", "wrong", "H(L) weighted by the right child's share",
+        (Edit("answer-weighted-impurity", _W_RETURN,
+              "return n_right / n * impurity(left, criterion) + n_left / n * impurity(right, criterion)"),),
+        loses=("weighted_impurity",), feedback=("shares look swapped",)),
+    SubmissionCase(
+        HW5, "last-of-ties", "wrong", "<= keeps the last of equally good splits",
+        (Edit("answer-best-split", "if score < best_score:", "if score <= best_score:"),),
+        loses=("best_split",), feedback=("ties between thresholds broken differently",)),
+    SubmissionCase(
+        HW5, "constant-feature", "wrong", "the largest value is a candidate: a split with an empty child",
+        (Edit("answer-best-split", "zip(values[:-1], values[1:])",
+              "zip(values, np.append(values[1:], values[-1]))"),),
+        loses=("best_split",), feedback=("a split on a constant feature",)),
+    SubmissionCase(
+        HW5, "left-value", "wrong", "the threshold is the left value of the gap, not the midpoint",
+        (Edit("answer-best-split", "best, best_score = (j, threshold, score), score",
+              "best, best_score = (j, a, score), score"),),
+        loses=("best_split",), feedback=("the midpoint threshold vs the left value",)),
+    SubmissionCase(
+        HW5, "depth-greater", "wrong", "depth > max_depth: one level too deep",
+        (Edit("answer-stop-splitting", "depth >= max_depth", "depth > max_depth"),),
+        loses=("stop_splitting",), feedback=("one level too deep",)),
+    SubmissionCase(
+        HW5, "min-split-inclusive", "wrong", "n_samples <= min_samples_split",
+        (Edit("answer-stop-splitting", "n_samples < min_samples_split", "n_samples <= min_samples_split"),),
+        loses=("stop_splitting",), feedback=("not <=",)),
+    SubmissionCase(
+        HW5, "none-depth", "wrong", "compares max_depth=None with the depth",
+        (Edit("answer-stop-splitting", "max_depth is not None and depth >= max_depth",
+              "depth >= max_depth"),),
+        loses=("stop_splitting",), feedback=("max_depth=None means no depth limit",)),
+    SubmissionCase(
+        HW5, "majority-leaf", "wrong", "the leaves hold the majority class as 0/1",
+        (Edit("answer-build-tree", '{"value": counts / counts.sum()}',
+              '{"value": np.eye(2)[np.argmax(counts)]}'),),
+        loses=("build_tree",), feedback=("majority class",)),
+    SubmissionCase(
+        HW5, "swapped-children", "wrong", "left holds the samples with x > threshold",
+        (Edit("answer-build-tree", '"left": build_tree(X[goes_left], y[goes_left]',
+              '"left": build_tree(X[~goes_left], y[~goes_left]'),
+         Edit("answer-build-tree", '"right": build_tree(X[~goes_left], y[~goes_left]',
+              '"right": build_tree(X[goes_left], y[goes_left]')),
+        loses=("build_tree",), feedback=("the children are swapped",)),
+    SubmissionCase(
+        HW5, "root-depth-one", "wrong", "the root has depth 1",
+        (Edit("answer-build-tree", 'criterion="gini", depth=0):', 'criterion="gini", depth=1):'),),
+        loses=("build_tree",), feedback=("one level too shallow",)),
+    SubmissionCase(
+        HW5, "missing-left", "wrong", "a missing value always goes left",
+        (Edit("answer-predict-proba", 'node["missing_left"] if np.isnan(v)', "True if np.isnan(v)"),),
+        loses=("predict_proba",), feedback=("missing values always go left instead of the learned branch",)),
+    SubmissionCase(
+        HW5, "missing-compared", "wrong", "NaN compared with the threshold (so it always goes right)",
+        (Edit("answer-predict-proba", 'node["missing_left"] if np.isnan(v) else v <= node["threshold"]',
+              'v <= node["threshold"]'),),
+        loses=("predict_proba",), feedback=("missing values always go right",)),
+    SubmissionCase(
+        HW5, "unweighted-error", "wrong", "the error rate without the weights",
+        (Edit("answer-adaboost-alpha", "error = np.sum(sample_weight * incorrect) / np.sum(sample_weight)",
+              "error = np.mean(incorrect)"),),
+        loses=("adaboost_alpha",), feedback=("α uses the error rate without the weights",)),
+    SubmissionCase(
+        HW5, "half-alpha", "wrong", "alpha = 1/2 log((1 - eps) / eps), the original AdaBoost's vote",
+        (Edit("answer-adaboost-alpha", "np.log((1 - error) / error)", "0.5 * np.log((1 - error) / error)"),),
+        loses=("adaboost_alpha",), feedback=("the original two-class AdaBoost",)),
+    SubmissionCase(
+        HW5, "not-renormalised", "wrong", "the new weights are not divided by their sum",
+        (Edit("answer-update-weights", "return w / w.sum()", "return w"),),
+        loses=("update_weights",), feedback=("the weights are not renormalised after the update",)),
+    SubmissionCase(
+        HW5, "plus-minus-alpha", "wrong", "e^alpha on the mistakes and e^-alpha on the others",
+        (Edit("answer-update-weights", "np.exp(alpha * incorrect)",
+              "np.exp(alpha * np.where(incorrect, 1, -1))"),),
+        loses=("update_weights",), feedback=("the correct samples are multiplied by e^(-alpha) too",)),
+    SubmissionCase(
+        HW5, "final-error-only", "wrong", "returns the error after the last round only",
+        (Edit("answer-staged-error", "    return errors", "    return errors[-1]"),),
+        loses=("staged_error",), feedback=("staged error counted after the last round only",)),
+    SubmissionCase(
+        HW5, "unweighted-vote", "wrong", "every learner votes 1, not alpha",
+        (Edit("answer-staged-error", "+= alphas[t]", "+= 1"),),
+        loses=("staged_error",), feedback=("not weighted by their alphas",)),
+    # --- correct, written differently: full marks ---------------------------------------------------------
+    SubmissionCase(
+        HW5, "vectorised", "correct",
+        "class-by-class entropy, a cumulative-sum scan, recursion on index sets, vectorised descent, margins",
+        tuple(Edit(cell, None, source) for cell, source in _HW5_OTHER.items())),
+    SubmissionCase(
+        HW5, "early-returns", "correct",
+        "sizes then one division, early returns, math.log, a boolean mask update",
+        tuple(Edit(cell, None, source) for cell, source in _HW5_LOOPS.items())),
+    # --- shortcuts: calling the coursekit reference earns nothing for that part -----------------------------
+    SubmissionCase(
+        HW5, "wraps-best-split", "shortcut", "best_split calls coursekit.trees.best_split",
+        (Edit("answer-best-split", None, '''import coursekit.trees
+
+def best_split(X, y, criterion="gini"):
+    s = coursekit.trees.best_split(X, y, criterion=criterion)
+    return None if s.feature < 0 else (s.feature, s.threshold, s.child_impurity)
+'''),),
+        loses=("best_split",), feedback=("is not available while your notebook is graded",)),
+    SubmissionCase(
+        HW5, "imports-update", "shortcut", "from coursekit.boosting import update_weights",
+        (Edit("answer-update-weights", None, "from coursekit.boosting import update_weights\n"),),
+        loses=("update_weights",), feedback=("is not available while your notebook is graded",)),
+]

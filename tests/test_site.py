@@ -24,7 +24,7 @@ from coursekit import site
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["classification", "overfitting", "regularization", "trees", "optimization", "gradients"]
-ASSIGNMENTS = ["hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients"]
+ASSIGNMENTS = ["hw1-logistic", "hw2-regularization", "hw3-optimizers", "hw4-gradients", "hw5-trees-boosting"]
 MIN_FIGURES_PER_CHAPTER = 3
 # Symbols retired from a role, and the sources where they may no longer appear in it (book/notation.md).
 RETIRED_SYMBOLS = [

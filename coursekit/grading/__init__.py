@@ -6,7 +6,7 @@ The grader (trusted, this package) and the student's code (untrusted) never shar
 grader side                       :mod:`~coursekit.grading.cases` (test inputs, comparison of outputs),
                                   :mod:`~coursekit.grading.diagnosers` (known mistakes),
                                   :mod:`~coursekit.grading.engine` (:func:`compare`), the checks of each
-                                  assignment (``checks_hw1`` ... ``checks_hw4``), and
+                                  assignment (``checks_hw1`` ... ``checks_hw5``), and
                                   :mod:`~coursekit.grading.runner` (one submission, part by part)
 the boundary                      :mod:`~coursekit.grading.channel` (data-only messages, proxies, call-backs)
                                   and :mod:`~coursekit.grading.sandbox` (bubblewrap, limits)
@@ -25,7 +25,7 @@ and returns ``True``, or raises :class:`AssertionError` whose message names the 
 returned value, and the likely mistake when a diagnoser recognises it.
 """
 
-from coursekit.grading import checks_hw1, checks_hw2, checks_hw3, checks_hw4
+from coursekit.grading import checks_hw1, checks_hw2, checks_hw3, checks_hw4, checks_hw5
 from coursekit.grading.cases import (
     ANY,
     ATOL,
@@ -45,6 +45,7 @@ from coursekit.grading.checks_hw1 import *  # noqa: F403 - every check, by its n
 from coursekit.grading.checks_hw2 import *  # noqa: F403
 from coursekit.grading.checks_hw3 import *  # noqa: F403
 from coursekit.grading.checks_hw4 import *  # noqa: F403
+from coursekit.grading.checks_hw5 import *  # noqa: F403
 from coursekit.grading.diagnosers import DIAGNOSERS, Diagnoser, Mismatch, add_diagnoser, diagnose
 from coursekit.grading.engine import compare
 
@@ -53,4 +54,5 @@ __all__ = [  # the engine, and every check by its name in the hidden test cells
     "label_cases", "logistic_cases", "logit_cases", "summarize", "threshold_cases", "DIAGNOSERS", "Diagnoser",
     "Mismatch", "add_diagnoser", "diagnose", "compare",
     *checks_hw1.__all__, *checks_hw2.__all__, *checks_hw3.__all__, *checks_hw4.__all__,
+    *checks_hw5.__all__,
 ]
