@@ -73,6 +73,19 @@ PART_SECTIONS: dict[str, dict[str, str]] = {
         "written-rnn": "gradients#sec-grad-rnn",
         "written-clip": "gradients#sec-grad-clipping",
     },
+    "hw5-trees-boosting": {
+        "impurity": "trees#sec-trees-split",
+        "weighted_impurity": "trees#sec-trees-split",
+        "best_split": "trees#sec-trees-split",
+        "stop_splitting": "trees#sec-trees-depth",
+        "build_tree": "trees#sec-trees-grow",
+        "predict_proba": "trees#sec-trees-missing",
+        "adaboost_alpha": "trees#sec-trees-boosting",
+        "update_weights": "trees#sec-trees-boosting",
+        "staged_error": "trees#sec-trees-bound",
+        "written-depth": "trees#sec-trees-depth",
+        "written-boost": "trees#sec-trees-boosting",
+    },
 }
 """Assignment -> grade id -> ``"<page>#<anchor>"`` of the section that explains the part."""
 
