@@ -207,7 +207,8 @@ def bench_tree(repeat: int = 5) -> list[Row]:
 
 
 def bench_scale(root: str | Path = ".", aid: str = "hw1-logistic", students: int = 16) -> list[Row]:
-    """Class throughput: ``--jobs 2`` against ``--jobs 1``, and a Dask cluster of two single-threaded worker
+    """Class throughput: one worker with and without a sandbox started ahead, ``--jobs 2`` against
+    ``--jobs 1``, and a Dask cluster of two single-threaded worker
     processes on 127.0.0.1 against ``--jobs 2``; each a class of ``students`` correct notebooks, graded
     once."""
     import shutil
@@ -235,11 +236,20 @@ def bench_scale(root: str | Path = ".", aid: str = "hw1-logistic", students: int
             pipeline.grade(course, subs, aid, echo=lambda s: None, **options)
             return time.perf_counter() - start
 
+        from coursekit.grading import runner
+
+        runner.PRESTART = False
+        try:
+            cold = run("jobs1-cold", jobs=1)
+        finally:
+            runner.PRESTART = True
         one, two = run("jobs1", jobs=1), run("jobs2", jobs=2)
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address=None) as cluster:
             dask = run("dask", scheduler=cluster.scheduler_address)
-    return [(f"grade a class of {students}, --jobs 2", two, one,
+    return [(f"grade a class of {students}, --jobs 1", one, cold,
+             "baseline: the same without a worker started ahead"),
+            (f"grade a class of {students}, --jobs 2", two, one,
              "baseline: --jobs 1 (throughput gain = 1/ratio)"),
             (f"grade a class of {students}, Dask, 2 workers", dask, two,
              "baseline: --jobs 2 on this machine")]

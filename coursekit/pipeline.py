@@ -591,6 +591,7 @@ def grade(root: str | os.PathLike, submissions: str | os.PathLike, assignment: s
         raise
     finally:
         bar.close()
+        runner.discard_spares()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         if client is not None:

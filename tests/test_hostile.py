@@ -365,3 +365,39 @@ def test_hidden_cells_are_parsed_not_run():
     assert [(c.check, c.args) for c in calls] == [("check_chosen_alpha", [("name", "alpha_best"),
                                                                            ("name", "alphas"), ("value", 3)])]
     assert json.dumps([c.kwargs for c in calls]) == "[{}]"
+
+
+def test_a_worker_started_ahead_serves_one_student_only(tmp_path):
+    """The next submission's sandbox starts while the current one is graded; it receives its notebook once
+    (``put``), and nothing that one student's code did (module state, files in HOME) reaches the next."""
+    from coursekit import bench
+    from coursekit.grading.sandbox import Worker, build_view
+
+    solution = nbformat.read(ROOT / "solutions" / AID / f"{AID}.ipynb", as_version=4)
+    release = nbformat.read(ROOT / "assignments" / AID / f"{AID}.ipynb", as_version=4)
+    plan = runner.make_plan(AID, solution, release)
+    view = build_view(tmp_path / "view", plan.withheld)
+    limits = Limits(cell_seconds=30)
+    first, second = bench.filled_notebook(ROOT, AID), bench.filled_notebook(ROOT, AID)
+    first.cells.insert(1, nbformat.v4.new_code_cell(
+        "import os, numpy\nnumpy.left_by_the_first = 1\nopen(os.path.expanduser('~/trace'), 'w').write('x')"))
+    second.cells.insert(2, nbformat.v4.new_code_cell(
+        "import os, numpy\nassert not hasattr(numpy, 'left_by_the_first'), 'module state leaked'\n"
+        "assert not os.path.exists(os.path.expanduser('~/trace')), 'a file leaked'\n"
+        "assert open('submission.ipynb').read().count('second-student' + '-marker') == 1, 'not my notebook'"))
+    second.cells.insert(2, nbformat.v4.new_markdown_cell("second-student-marker"))
+    runner.discard_spares()
+    try:
+        out = runner.grade_submission(plan, first, nbformat.writes(first).encode(), view, limits, seed=1)
+        assert not out.cell_problems and len(runner._SPARES) == 1  # the next worker is already starting
+        spare = next(iter(runner._SPARES.values()))
+        out = runner.grade_submission(plan, second, nbformat.writes(second).encode(), view, limits, seed=1)
+        assert not runner._SPARES or next(iter(runner._SPARES.values())) is not spare
+        assert not out.cell_problems, out.cell_problems
+        assert all(v.score == v.points for v in out.verdicts.values())
+    finally:
+        runner.discard_spares()
+    with Worker(view, None, limits) as worker:  # a started-ahead worker takes exactly one notebook
+        worker.request("put", 30, text="{}")
+        with pytest.raises(Exception, match="already in place"):
+            worker.request("put", 30, text="{}")

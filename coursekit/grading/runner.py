@@ -22,6 +22,7 @@ become built-in ones or :class:`~coursekit.grading.channel.RemoteError`.
 from __future__ import annotations
 
 import ast
+import atexit
 import copy
 import hashlib
 import importlib
@@ -385,6 +386,44 @@ def part_rng(seed: int, assignment: str, part: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(assignment.encode()), zlib.crc32(part.encode())])
 
 
+PRESTART = True
+"""Start each process's next worker while the current submission is graded (``False``: one at a time)."""
+_SPARES: dict[tuple, Worker] = {}
+"""One worker started ahead per (view, limits, sandbox) of this process: it starts and does the common
+imports while the current submission is graded, then receives the next submission (``put``). Each worker
+still serves one submission only."""
+
+
+def _spare_key(view: Path, limits: Limits, sandboxed: bool) -> tuple:
+    return str(view), repr(limits), sandboxed
+
+
+def _start_spare(view: Path, limits: Limits, sandboxed: bool) -> None:
+    key = _spare_key(view, limits, sandboxed)
+    if PRESTART and key not in _SPARES:
+        try:
+            _SPARES[key] = Worker(view, None, limits, sandboxed)
+        except Exception:  # noqa: BLE001 - no spare: the next submission starts its own worker
+            pass
+
+
+def _take_spare(view: Path, limits: Limits, sandboxed: bool) -> Worker | None:
+    spare = _SPARES.pop(_spare_key(view, limits, sandboxed), None)
+    if spare is not None and not spare.alive:
+        spare.kill()
+        return None
+    return spare
+
+
+def discard_spares() -> None:
+    """Stop the workers started ahead (the end of a grading run)."""
+    while _SPARES:
+        _SPARES.popitem()[1].kill()
+
+
+atexit.register(discard_spares)
+
+
 class _Session:
     """The worker of a submission, restarted (and the cells that ran replayed) after a crash."""
 
@@ -405,7 +444,14 @@ class _Session:
             raise channel.WorkerLost("the notebook's process crashed too often; the remaining parts were not "
                                      "run")
         self.starts += 1
-        self.worker = Worker(self.view, self.raw, self.limits, self.sandboxed)
+        spare = _take_spare(self.view, self.limits, self.sandboxed) if self.starts == 1 else None
+        if spare is not None:
+            self.worker = spare
+            self.worker.request("put", self.limits.cell_seconds, text=self.raw.decode("utf-8", "replace"))
+        else:
+            self.worker = Worker(self.view, self.raw, self.limits, self.sandboxed)
+        if self.starts == 1:
+            _start_spare(self.view, self.limits, self.sandboxed)  # for this process's next submission
         if self.provided:
             self.worker.request("provide", self.limits.cell_seconds, objects=self.provided)
             self.worker.endpoint.kept = dict(self.worker.endpoint.exported)

@@ -129,14 +129,15 @@ class Worker:
     ----------
     view : Path
         The folder made by :func:`build_view`.
-    notebook : bytes
-        The submission, copied into the scratch folder as ``submission.ipynb``.
+    notebook : bytes or None
+        The submission, copied into the scratch folder as ``submission.ipynb``; ``None`` for a worker started
+        ahead of its submission (the grader sends it with the ``put`` request).
     limits : Limits
     sandboxed : bool
         ``False`` runs the worker as a plain subprocess (``--no-sandbox``).
     """
 
-    def __init__(self, view: Path, notebook: bytes, limits: Limits, sandboxed: bool = True) -> None:
+    def __init__(self, view: Path, notebook: bytes | None, limits: Limits, sandboxed: bool = True) -> None:
         self.limits, self.scratch = limits, None
         grader_end, worker_end = socket.socketpair()
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONPATH": "/opt/ck" if sandboxed else str(view),
@@ -150,13 +151,15 @@ class Worker:
         python = [sys.executable, "-s", "-m", "coursekit_worker.worker"]
         fd, path = tempfile.mkstemp(prefix="coursekit-submission-")
         try:
-            os.write(fd, notebook)
-            os.lseek(fd, 0, os.SEEK_SET)
+            if notebook is not None:
+                os.write(fd, notebook)
+                os.lseek(fd, 0, os.SEEK_SET)
             if sandboxed:
-                cmd, cwd = self._bwrap_command(view, fd) + python, "/"
+                cmd, cwd = self._bwrap_command(view, None if notebook is None else fd) + python, "/"
             else:
                 self.scratch = tempfile.mkdtemp(prefix="coursekit-worker-")
-                Path(self.scratch, "submission.ipynb").write_bytes(notebook)
+                if notebook is not None:
+                    Path(self.scratch, "submission.ipynb").write_bytes(notebook)
                 env["HOME"] = cwd = self.scratch
                 cmd = python
             self.proc = subprocess.Popen(
@@ -180,7 +183,7 @@ class Worker:
                             (resource.RLIMIT_CORE, 0)]:
             resource.setrlimit(what, (value, value))
 
-    def _bwrap_command(self, view: Path, notebook_fd: int) -> list[str]:
+    def _bwrap_command(self, view: Path, notebook_fd: int | None) -> list[str]:
         exe = _bwrap()
         if exe is None:
             raise SandboxUnavailable(f"bubblewrap (`bwrap`) is not installed: {INSTALL_HINT}")
@@ -201,9 +204,10 @@ class Worker:
             cmd += ["--ro-bind", prefix, prefix]
         real = str(Path(coursekit.__file__).resolve().parent)
         cmd += ["--ro-bind", str(view / "coursekit"), real, "--ro-bind", str(view), "/opt/ck",
-                "--size", str(4 * self.limits.file_mb * 2**20), "--tmpfs", SANDBOX_ROOT,
-                "--file", str(notebook_fd), f"{SANDBOX_ROOT}/submission.ipynb", "--chdir", SANDBOX_ROOT]
-        return cmd
+                "--size", str(4 * self.limits.file_mb * 2**20), "--tmpfs", SANDBOX_ROOT]
+        if notebook_fd is not None:
+            cmd += ["--file", str(notebook_fd), f"{SANDBOX_ROOT}/submission.ipynb"]
+        return cmd + ["--chdir", SANDBOX_ROOT]
 
     # ------------------------------------------------------------------------------------------------- use
 

@@ -20,6 +20,8 @@ from typing import Any
 
 MAX_CELL_OUTPUT = 2**20
 """Bytes of output text kept per cell (the grader enforces its own limit as well)."""
+WARM_IMPORTS = ("numpy", "matplotlib.pyplot", "pandas")
+"""Imported while the worker waits for its notebook (the first lines of every assignment import them)."""
 PROVIDED: dict[tuple[str, str], Any] = {}
 """(module, name) -> a proxy of an object the grader provides to the notebook's own cells."""
 
@@ -109,6 +111,11 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     shell = _shell()
+    for module in WARM_IMPORTS:
+        try:
+            __import__(module)
+        except Exception:  # noqa: BLE001 - the notebook's own import will report it
+            pass
     saved: dict[str, Any] = {}
     missing = object()
 
@@ -123,6 +130,13 @@ def main() -> None:
             finally:
                 sys.stdout, sys.stderr = out, err
             return list(shell.outputs)
+        if op == "put":  # a pre-started worker receives its notebook, once, before any cell runs
+            path = os.path.join(os.environ["HOME"], "submission.ipynb")
+            if shell.execution_count > 1 or os.path.exists(path):
+                raise PermissionError("the notebook is already in place")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(str(fields["text"]))
+            return None
         if op == "get":
             name = str(fields["name"])
             if name not in ns:
