@@ -38,13 +38,13 @@ RETIRED_SYMBOLS = [
     (re.compile(r"\\gamma(?!\^)|\\theta|\\lambda\b"), ["coursekit/optim.py"]),
     # ... nor b in the prose: "$g + \mu b$", "$w - \eta b$"
     (re.compile(r"\\mu\\?,? ?b\b|\\eta\\?,? ?b\b"), ["book/optimization.md"]),
-    # L is the loss, and nothing else: not the number of layers (M), not a curvature bound (beta), and the loss
-    # of a network is L, not \mathcal{L}
+    # L is the loss, and nothing else: not the number of layers (M), not a curvature bound (beta); the loss of
+    # a network is L, not \mathcal{L}
     (re.compile(r"\bh\}?_\{?L\b|2/L\b|\bL\\eta"),
      ["book/gradients.md", "book/classification.md", "book/optimization.md"]),
     (re.compile(r"\\mathcal\{L\}"), ["book/gradients.md"]),  # (chapter 1's \mathcal{L} is the likelihood)
-    # RMSProp's smoothing constant is beta_2 (torch's `alpha`), not alpha (the penalty strength) nor a bare beta
-    # (a notebook's JSON doubles every backslash)
+    # RMSProp's smoothing constant is beta_2 (torch's `alpha`), not alpha (the penalty strength) nor a bare
+    # beta (a notebook's JSON doubles every backslash)
     (re.compile(r"v_\{?t\}? = \\\\?(alpha|beta)(?!_)|v \\\\?leftarrow \\\\?(alpha|beta)(?!_)"),
      ["book/optimization.md", "book/glossary.md", "solutions/hw3-optimizers/hw3-optimizers.ipynb"]),
     # parameters are w in the math of hw3: p is a probability
