@@ -220,10 +220,43 @@ def _generate(root: Path, aid: str, release_dir: str, db_url: str | None = None)
     if not result["success"]:
         raise PipelineError(f"nbgrader generate_assignment failed for {aid}:\n{result.get('error', '')}\n"
                             f"{result.get('log', '')}")
+    _as_jupyter_opens(root / release_dir / aid)  # an absolute release_dir replaces root
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def _files(folder: Path, view: Callable[[Path], bytes] = Path.read_bytes) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): view(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def kernel_language_info() -> dict[str, Any]:
+    """The ``language_info`` that the Python kernel (ipykernel) reports when it starts.
+
+    Jupyter writes it into the notebook's metadata as soon as the kernel is up; when the notebook holds
+    anything else (nbgrader leaves ``{"name": "python"}``), the notebook shows as modified before the
+    student has touched it. Only ``version`` depends on the machine: the Python of whoever opens it.
+    """
+    from ipykernel.ipkernel import IPythonKernel
+
+    return copy.deepcopy(dict(IPythonKernel.language_info))
+
+
+def _as_jupyter_opens(folder: Path) -> None:
+    """Write the released notebooks of ``folder`` as Jupyter would save them right after opening them:
+    normalised by nbformat, and with the kernel's ``language_info`` (:func:`kernel_language_info`)."""
+    for path in sorted(folder.rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata["language_info"] = kernel_language_info()
+        nbformat.validate(nb)
+        nbformat.write(nb, path)
+
+
+def _without_python_version(path: Path) -> bytes:
+    """A released file's bytes, with a notebook's ``language_info.version`` blanked: regenerating the
+    release under another Python changes that line only, which does not make ``assignments/`` stale."""
+    if path.suffix != ".ipynb":
+        return path.read_bytes()
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb.get("metadata", {}).get("language_info", {}).pop("version", None)
+    return json.dumps(nb, sort_keys=True).encode()
 
 
 def release(root: str | os.PathLike, ids: list[str] | None = None, check: bool = False) -> list[str]:
@@ -247,8 +280,9 @@ def release(root: str | os.PathLike, ids: list[str] | None = None, check: bool =
     with tempfile.TemporaryDirectory(prefix="coursekit-release-") as tmp:
         for aid in ids:
             _generate(root, aid, str(Path(tmp) / "release"), f"sqlite:///{Path(tmp) / 'gradebook.db'}")
-            fresh, current = _files(Path(tmp) / "release" / aid), (
-                _files(root / RELEASE / aid) if (root / RELEASE / aid).is_dir() else {})
+            released = root / RELEASE / aid
+            fresh = _files(Path(tmp) / "release" / aid, _without_python_version)
+            current = _files(released, _without_python_version) if released.is_dir() else {}
             for name in sorted(set(fresh) | set(current)):
                 path = f"{RELEASE}/{aid}/{name}"
                 if name not in current:

@@ -36,6 +36,19 @@ RETIRED_SYMBOLS = [
     # the learning rate is eta, not gamma (gamma is only StepLR's and ExponentialLR's factor, eta_0 gamma^t);
     # parameters are w, not theta; weight decay is alpha, not lambda
     (re.compile(r"\\gamma(?!\^)|\\theta|\\lambda\b"), ["coursekit/optim.py"]),
+    # ... nor b in the prose: "$g + \mu b$", "$w - \eta b$"
+    (re.compile(r"\\mu\\?,? ?b\b|\\eta\\?,? ?b\b"), ["book/optimization.md"]),
+    # L is the loss, and nothing else: not the number of layers (M), not a curvature bound (beta); the loss of
+    # a network is L, not \mathcal{L}
+    (re.compile(r"\bh\}?_\{?L\b|2/L\b|\bL\\eta"),
+     ["book/gradients.md", "book/classification.md", "book/optimization.md"]),
+    (re.compile(r"\\mathcal\{L\}"), ["book/gradients.md"]),  # (chapter 1's \mathcal{L} is the likelihood)
+    # RMSProp's smoothing constant is beta_2 (torch's `alpha`), not alpha (the penalty strength) nor a bare
+    # beta (a notebook's JSON doubles every backslash)
+    (re.compile(r"v_\{?t\}? = \\\\?(alpha|beta)(?!_)|v \\\\?leftarrow \\\\?(alpha|beta)(?!_)"),
+     ["book/optimization.md", "book/glossary.md", "solutions/hw3-optimizers/hw3-optimizers.ipynb"]),
+    # parameters are w in the math of hw3: p is a probability
+    (re.compile(r"\bp \\\\?leftarrow|\bb_\{?t\b"), ["solutions/hw3-optimizers/hw3-optimizers.ipynb"]),
 ]
 BIB_KEYS = [
     "cox1958logistic", "tibshirani1996lasso", "hoerl1970ridge", "zou2005elasticnet", "beck2009fista",
@@ -146,7 +159,8 @@ def test_chapter_notebooks_for_the_launch_buttons_are_up_to_date() -> None:
 
 
 @pytest.mark.parametrize(("pattern", "sources"), RETIRED_SYMBOLS,
-                         ids=["ell", "momentum-buffer-b", "optim-docstrings"])
+                         ids=["ell", "momentum-buffer-b", "optim-docstrings", "momentum-buffer-b-prose",
+                              "L-loss-only", "L-not-mathcal", "rmsprop-beta2", "hw3-parameters-w"])
 def test_retired_symbols_are_not_used_in_their_old_role(pattern: re.Pattern, sources: list[str]) -> None:
     for source in sources:
         text = (ROOT / source).read_text(encoding="utf-8")
