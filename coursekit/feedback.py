@@ -9,9 +9,10 @@ scores or comments entered by hand still goes through nbgrader's ``generate_feed
 them).
 
 Math on a feedback page is typeset by the course's own MathJax 3 (the copy the site uses, from the installed
-``django-static-mathjax``), never by a CDN: :func:`offline_math` points the page at ``_static/mathjax`` of the
+``django-static-mathjax``), never by a CDN: :func:`course_page` points the page at ``_static/mathjax`` of the
 feedback folder, which :func:`install_mathjax` fills, and falls back to the published site's copy when the
-page is read on its own.
+page is read on its own. It also spaces the notebook's tables (the points table of the first cell) and shows
+a written answer that is not graded yet as such, instead of "0.0".
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from nbformat import NotebookNode
@@ -88,7 +89,7 @@ def render_feedback(cells: list[NotebookNode], metadata: Mapping[str, Any], note
                  "nbgrader": {"notebook": notebook, "score": total, "max_score": sum(points.values()),
                               "late_penalty": 0}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return offline_math(body)
+    return course_page(body, [gid for gid in points if scores.get(gid) is None])
 
 
 def _mathjax_script(depth: int) -> str:
@@ -104,11 +105,36 @@ def _mathjax_script(depth: int) -> str:
             f"onerror=\"this.onerror = null; this.src = '{site}';\"></script>")
 
 
-def offline_math(page: str, depth: int = 2) -> str:
-    """``page`` (a feedback page of nbgrader's template) with its MathJax 2 from a CDN replaced by the
-    course's MathJax 3: ``depth`` folders up (``feedback/<student>/<assignment>/<notebook>.html``: 2), then
-    ``_static/mathjax``; the published site's copy if that file is missing."""
-    return _MATHJAX_BLOCK.sub(lambda _: _mathjax_script(depth), page, count=1)
+_TABLE_CSS = ("<style>\n.rendered_html table td, .rendered_html table th { padding: 0.25em 0.9em; }\n"
+              ".rendered_html table { margin: 0.5em 0 1em; }\n</style>\n")
+
+
+def course_page(page: str, ungraded: Collection[str] = (), depth: int = 2) -> str:
+    """A feedback page of nbgrader's template, finished for the course.
+
+    Parameters
+    ----------
+    page : str
+        The HTML written by nbgrader's feedback template.
+    ungraded : collection of str
+        Grade ids of written answers not graded yet: their score reads "not graded yet", not "0.0".
+    depth : int
+        Folders between the page and the feedback folder (``<student>/<assignment>/<notebook>.html``: 2).
+
+    Returns
+    -------
+    str
+        The page with the course's MathJax 3 (``_static/mathjax`` ``depth`` folders up, else the published
+        site's copy) instead of MathJax 2 from a CDN, and with spaced tables.
+    """
+    page = _MATHJAX_BLOCK.sub(lambda _: _TABLE_CSS + _mathjax_script(depth), page, count=1)
+    for gid in ungraded:
+        key = re.escape(gid)
+        toc = rf'(href="#{key}">[^<]*</a> \(Score: )[0-9.]+( / )'
+        heading = rf'(<a name="{key}"></a>.*?Score: )[0-9.]+( / )'
+        page = re.sub(toc, r"\1not graded yet\2", page)
+        page = re.sub(heading, r"\1not graded yet\2", page, count=1, flags=re.S)
+    return page
 
 
 def install_mathjax(feedback_dir: str | os.PathLike) -> None:

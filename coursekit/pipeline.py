@@ -47,7 +47,7 @@ from traitlets import Unicode
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from coursekit.feedback import install_mathjax, offline_math
+from coursekit.feedback import course_page, install_mathjax
 from coursekit.reports import StudentResult, first_line, write_csv, write_report
 from coursekit.submissions import Submission, collect_submissions
 
@@ -811,7 +811,7 @@ def _finish(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: l
         if not fb["success"]:
             problems.append(f"feedback could not be generated: {first_line(fb.get('error', ''))}")
         for page in (root / cd.feedback_directory / student / aid).glob("*.html"):
-            page.write_text(offline_math(page.read_text(encoding="utf-8")), encoding="utf-8")
+            page.write_text(course_page(page.read_text(encoding="utf-8")), encoding="utf-8")
     elif graded:
         for nb, page in pages.items():
             target = root / cd.feedback_directory / student / aid / f"{nb}.html"
