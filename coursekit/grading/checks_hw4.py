@@ -439,18 +439,22 @@ def _hw4_init_check(student: Callable, name: str, std: Callable[[int, int], floa
     """Statistical check of an initializer ``f(fan_in, fan_out, rng) -> W``: shape, use of ``rng``, and the
     mean and standard deviation of the entries of large matrices against the target ``std(fan_in, fan_out)``.
 
-    The output compared is ``(std of the entries, mean of the entries)``; the tolerance is 4 % on the standard
-    deviation and 5 standard errors on the mean. Any zero-mean distribution with the right variance passes
-    (normal or uniform). The catalogue's variants are :class:`~coursekit.grading.mistakes_hw4.InitTarget`
-    statistics, never run as initializers.
+    The output compared is ``(s, m / s * target)``: the standard deviation ``s`` of the entries, and their
+    mean ``m`` in units of their own standard deviation, times the target's (so that the noise of the mean
+    is the same for every spread); the tolerance is 4 % on the standard deviation and 5 standard errors on
+    the mean. Any zero-mean distribution with the right variance passes (normal or uniform). The
+    catalogue's variants are :class:`~coursekit.grading.mistakes_hw4.InitTarget` statistics, never run as
+    initializers; ``shapes`` are the ``(fan_in, fan_out)`` of the large matrices.
     """
     seed = int(as_rng(rng).integers(1 << 30))
     reference = InitTarget(std)
 
     def call(fn, args, kwargs):
         fan_in, fan_out, seed_ = args
+        target = float(std(fan_in, fan_out))
         if isinstance(fn, InitTarget):
-            return fn.stats(fan_in, fan_out) if fan_in * fan_out > 100 else (1.0, 0.0)
+            s, m = fn.stats(fan_in, fan_out)
+            return (s, m / s * target) if fan_in * fan_out > 100 else (1.0, 0.0)
         W = fn(fan_in, fan_out, np.random.default_rng(seed_))
         try:
             W = np.asarray(W, dtype=np.float64)
@@ -469,9 +473,13 @@ def _hw4_init_check(student: Callable, name: str, std: Callable[[int, int], floa
             raise _WrongOutput("different rngs returned the same matrix: draw the numbers with rng")
         if not np.all(np.isfinite(W)):
             raise _WrongOutput("returns nan/inf entries")
-        return (float(W.std()), float(W.mean())) if W.size > 100 else (1.0, 0.0)
+        if W.size <= 100:
+            return 1.0, 0.0
+        s = float(W.std())
+        return (s, float(W.mean()) / s * target) if s > 0 else (s, float(W.mean()))
 
-    cases = [Case(f"a {fi} x {fo} matrix: (std, mean) of its entries, target std {std(fi, fo):.4g}",
+    cases = [Case(f"a {fi} x {fo} matrix: (std, mean / std x target std) of its entries, target std "
+                  f"{std(fi, fo):.4g}",
                   (fi, fo, seed + i), rtol=0.04, atol=5 * std(fi, fo) / np.sqrt(fi * fo))
              for i, (fi, fo) in enumerate(shapes)]
     cases.append(Case("a 3 x 5 matrix (shape and use of rng only)", (3, 5, seed + 10)))
