@@ -3,15 +3,16 @@ norms and clipping. They run in the grader."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from coursekit._utils import RNGLike, as_rng
-from coursekit.grading.cases import ANY, Case, _kind, _leaves, _WrongOutput, logit_cases
+from coursekit.grading.cases import Case, _kind, _leaves, _WrongOutput, logit_cases
 from coursekit.grading.diagnosers import Mismatch, _nonzero, add_diagnoser
 from coursekit.grading.engine import compare
+from coursekit.grading.mistakes_hw4 import FEW_MISTAKES, MISTAKES, InitTarget
 
 # --- hw4-gradients checks ---
 # hw4 (chapter book/gradients.md): backpropagation by hand through a linear layer, sigmoid, ReLU and a
@@ -23,7 +24,7 @@ __all__ = [
     "check_linear_forward", "check_linear_backward", "check_sigmoid_forward", "check_sigmoid_backward",
     "check_relu_forward", "check_relu_backward", "check_mlp_loss_grad", "check_xavier_init", "check_he_init",
     "check_layer_grad_norms", "check_clip_grad_value", "check_clip_grad_norm_global", "check_rnn_forward",
-    "check_rnn_backward",
+    "check_rnn_backward", "MISTAKES", "FEW_MISTAKES",
 ]
 
 REFERENCE_MODULES = ('coursekit.nn', 'coursekit.optim')
@@ -221,113 +222,19 @@ _HW4_HINTS: dict[str, tuple[str, Callable[[Mismatch], bool | str | None] | None]
         "the gradients are right but in another order: return them in the order of params, [dW1, db1, "
         "dW2, db2, ...]",
         _hw4_out_of_order),
-    "bias_not_added": (
-        "the bias b is not added: Z = X @ W + b",
-        None),
     "cache_not_input": (
         "the cache is not what backward expects",
         _hw4_wrong_cache),
-    "sigmoid_complement": (
-        "you return 1 - sigma(z): sigma(z) = 1 / (1 + e^(-z))",
-        None),
-    "sigmoid_applied_twice": (
-        "the sigmoid is applied twice: the derivative is s * (1 - s) with s = sigma(Z) computed ONCE from"
-        " the pre-activation Z in the cache (not sigma(sigma(Z)))",
-        None),
-    "sigmoid_of_z_missing": (
-        "you use Z * (1 - Z): the derivative is sigma(Z) * (1 - sigma(Z)); the cache holds the pre-"
-        "activation Z, not the output sigma(Z)",
-        None),
-    "ignores_upstream_grad": (
-        "you return the local derivative only: multiply it by the upstream gradient, dZ = dA * f'(Z) "
-        "(chain rule)",
-        None),
-    "relu_output_not_mask": (
-        "you multiply dA by the ReLU's output max(Z, 0): the derivative of ReLU is the mask 1[Z > 0] (0 "
-        "or 1), so dZ = dA * (Z > 0)",
-        None),
-    "relu_mask_reversed": (
-        "the mask is reversed: the gradient passes where Z > 0 and is 0 where Z < 0",
-        None),
-    "output_activation": (
-        "the activation is also applied to the output layer: the last layer is linear, its output Z_L is "
-        "the logit passed to bce_with_logits",
-        None),
-    "init_fan_in_only": (
-        "the variance uses fan_in only (1 / fan_in is LeCun's): Xavier/Glorot averages the two fans, Var "
-        "= 2 / (fan_in + fan_out)",
-        None),
-    "init_fan_out_only": (
-        "the variance uses fan_out only: Xavier/Glorot averages the two fans, Var = 2 / (fan_in + "
-        "fan_out)",
-        None),
-    "init_variance_as_std": (
-        "the spread looks like the variance used as the standard deviation: rng.normal takes the standard"
-        " deviation, the square root of the variance",
-        None),
-    "he_one_over_fan_in": (
-        "this is Var = 1 / fan_in: He uses Var = 2 / fan_in, twice as much, because ReLU zeroes half of "
-        "its inputs and halves the second moment",
-        None),
-    "he_uses_both_fans": (
-        "this is Xavier's Var = 2 / (fan_in + fan_out): He uses fan_in only, Var = 2 / fan_in",
-        None),
     "norm_count": (
         "return one norm per layer: the Frobenius norm of each weight gradient grads[0], grads[2], ...",
         _hw4_norm_count),
-    "squared_norms": (
-        "these are squared norms: take the square root, ||dW|| = sqrt(sum of squares) (np.linalg.norm)",
-        None),
-    "clip_one_sided": (
-        "only one side is clipped: clip every entry to [-clip_value, clip_value], the negative entries "
-        "too",
-        None),
-    "clip_norm_not_value": (
-        "this rescales by the norm: clip_grad_value_ clips each entry separately to [-clip_value, "
-        "clip_value] (np.clip)",
-        None),
-    "clips_by_value_not_norm": (
-        "this clips every entry to [-max_norm, max_norm] (by value): clip_grad_norm_ multiplies all the "
-        "arrays by ONE factor max_norm / (total + 1e-6), which keeps the direction",
-        None),
-    "always_rescales": (
-        "the gradients are rescaled even when their global norm is already below max_norm: scale by "
-        "min(1, max_norm / (total + 1e-6)), never up",
-        None),
-    "returns_clipped_norm": (
-        "the arrays are right but the returned value is not: return the global norm BEFORE clipping (the "
-        "number to log)",
-        None),
     "direction_changed": (
         "the clipped gradient no longer points in the same direction as the original: multiply every "
         "array by the same factor",
         _hw4_direction),
-    "rnn_no_recurrence": (
-        "the gradient does not flow back through time: it comes from the last step only. Going back one "
-        "step, dh_(t-1) = (dh_t * (1 - h_t**2)) @ W_hh.T (the recurrent term), and every step adds its "
-        "contribution",
-        None),
-    "rnn_dh_not_propagated": (
-        "the recurrent term is missing: every step receives dh_T itself, but the loss reads h_T only; the"
-        " gradient reaching h_(t-1) is (dh_t * (1 - h_t**2)) @ W_hh.T, so update dh at each step back",
-        None),
-    "rnn_forward_no_recurrence": (
-        "the previous state is missing: h_t = tanh(x_t W_xh + h_(t-1) W_hh + b), with h_0 = 0",
-        None),
-    "whh_transposed": (
-        "W_hh looks transposed: with row vectors the recurrence is h_(t-1) @ W_hh",
-        None),
     "rnn_states_shape": (
         "H must have shape (n, T, hidden)",
         _hw4_rnn_states_shape),
-    "tanh_applied_twice": (
-        "tanh is applied twice: H already holds h_t = tanh(u_t), so tanh'(u_t) = 1 - h_t**2 (not 1 - "
-        "tanh(h_t)**2)",
-        None),
-    "rnn_wrong_state": (
-        "dW_hh uses the wrong state: step t multiplies h_(t-1) (the state that entered the step, h_0 = 0 "
-        "for the first step) by W_hh, so dW_hh += h_(t-1).T @ du_t",
-        None),
     "dwhh_not_accumulated": (
         "dW_hh is zero: add the contribution h_(t-1).T @ du_t of EVERY step (+=), not only the first one,"
         " whose h_0 is 0",
@@ -350,8 +257,8 @@ def _hw4_linear_cases(rng: RNGLike) -> list[Case]:
     rng = as_rng(rng)
     cases = []
     for label, (n, d, k) in [("random n=6, d=3, k=4", (6, 3, 4)), ("square W, n=5, d=k=4", (5, 4, 4)),
-                             ("one sample (n=1)", (1, 4, 2)), ("one feature (d=1)", (7, 1, 3)),
-                             ("one output (k=1)", (5, 3, 1))]:
+                             ("square W, n=8, d=k=3", (8, 3, 3)), ("one sample (n=1)", (1, 4, 2)),
+                             ("one feature (d=1)", (7, 1, 3)), ("one output (k=1)", (5, 3, 1))]:
         cases.append(Case(label, (rng.normal(size=(n, d)), rng.normal(size=(d, k)), rng.normal(size=k)), n=n))
     cases.append(Case("large values (|X| ~ 1e3)", (1e3 * rng.normal(size=(4, 3)), rng.normal(size=(3, 2)),
                                                    rng.normal(size=2)), n=4))
@@ -366,13 +273,9 @@ def check_linear_forward(linear_forward: Callable, rng: RNGLike = 0) -> bool:
     Against a one-layer :class:`coursekit.nn.MLP`. Use:
     ``assert grading.check_linear_forward(linear_forward)``.
     """
-
-    def no_bias(X, W, b):
-        return _hw4_linear_forward(X, W, np.zeros_like(b))[0], (X, W, b)
-
     return compare(linear_forward, _hw4_linear_forward, _hw4_linear_cases(rng), name="linear_forward",
-                   diagnosers=("bias_not_added", "cache_not_input", "weight_grad_transposed"),
-                   variants={"bias_not_added": no_bias},
+                   mistakes=MISTAKES["linear_forward"],
+                   diagnosers=("cache_not_input", "weight_grad_transposed"),
                    hints={"weight_grad_transposed": "Z has the wrong orientation: Z = X @ W + b has shape "
                                                     "(n, d_out)"})
 
@@ -394,6 +297,7 @@ def check_linear_backward(linear_backward: Callable, rng: RNGLike = 0) -> bool:
     X, W, b = (rng.normal(size=s) for s in [(5, 3), (3, 2), (2,)])
     cases.append(Case("zero upstream gradient dZ", (np.zeros((5, 2)), (X, W, b)), n=5))
     return compare(linear_backward, _hw4_linear_backward, cases, name="linear_backward",
+                   mistakes=MISTAKES["linear_backward"],
                    diagnosers=("bias_grad_not_summed", "weight_grad_transposed", "sign_flipped"))
 
 
@@ -403,10 +307,8 @@ def check_sigmoid_forward(sigmoid_forward: Callable, rng: RNGLike = 0) -> bool:
     ``assert grading.check_sigmoid_forward(sigmoid_forward)``.
     """
     ref, _ = _hw4_act("sigmoid")
-    nn = _hw4_nn()
     return compare(sigmoid_forward, ref, logit_cases(rng), name="sigmoid_forward",
-                   diagnosers=("not_stable", "sigmoid_complement", "cache_not_input"),
-                   variants={"sigmoid_complement": lambda Z: (1.0 - nn.sigmoid(Z), Z)})
+                   mistakes=MISTAKES["sigmoid_forward"], diagnosers=("cache_not_input",))
 
 
 def _hw4_activation_cases(rng: RNGLike, zeros: bool) -> list[Case]:
@@ -440,12 +342,8 @@ def check_sigmoid_backward(sigmoid_backward: Callable, rng: RNGLike = 0) -> bool
     ``assert grading.check_sigmoid_backward(sigmoid_backward)``.
     """
     _, ref = _hw4_act("sigmoid")
-    nn = _hw4_nn()
-    variants = {"sigmoid_applied_twice": lambda dA, Z: dA * nn.sigmoid_grad(nn.sigmoid(Z)),
-                "sigmoid_of_z_missing": lambda dA, Z: dA * Z * (1 - Z),
-                "ignores_upstream_grad": lambda dA, Z: nn.sigmoid_grad(Z)}
     return compare(sigmoid_backward, ref, _hw4_activation_cases(rng, zeros=False), name="sigmoid_backward",
-                   diagnosers=(*variants, "sign_flipped"), variants=variants, depends=_hw4_stand_ins())
+                   mistakes=MISTAKES["sigmoid_backward"], depends=_hw4_stand_ins())
 
 
 def check_relu_forward(relu_forward: Callable, rng: RNGLike = 0) -> bool:
@@ -455,7 +353,8 @@ def check_relu_forward(relu_forward: Callable, rng: RNGLike = 0) -> bool:
     """
     ref, _ = _hw4_act("relu")
     cases = [Case(c.label, (c.args[1],)) for c in _hw4_activation_cases(rng, zeros=True)]
-    return compare(relu_forward, ref, cases, name="relu_forward", diagnosers=("cache_not_input",))
+    return compare(relu_forward, ref, cases, name="relu_forward", mistakes=MISTAKES["relu_forward"],
+                   diagnosers=("cache_not_input",))
 
 
 def _hw4_ignore_kink(fn: Callable, args: tuple, kwargs: dict) -> Any:
@@ -477,22 +376,17 @@ def check_relu_backward(relu_backward: Callable, rng: RNGLike = 0) -> bool:
     Use: ``assert grading.check_relu_backward(relu_backward)``.
     """
     _, ref = _hw4_act("relu")
-    nn = _hw4_nn()
-    variants = {"relu_output_not_mask": lambda dA, Z: dA * nn.relu(Z),
-                "relu_mask_reversed": lambda dA, Z: dA * nn.relu_grad(-Z),
-                "ignores_upstream_grad": lambda dA, Z: nn.relu_grad(Z)}
     return compare(relu_backward, ref, _hw4_activation_cases(rng, zeros=True), name="relu_backward",
-                   diagnosers=(*variants, "sign_flipped"), variants=variants, depends=_hw4_stand_ins(),
+                   mistakes=MISTAKES["relu_backward"], diagnosers=("sign_flipped",), depends=_hw4_stand_ins(),
                    call=_hw4_ignore_kink)
 
 
-def _hw4_mlp_reference(params, X, y, activation="relu", output_activation=False):
+def _hw4_mlp_reference(params, X, y, activation="relu"):
     """``(loss, grads)`` of :class:`coursekit.nn.MLP` with these parameters, mean binary cross-entropy."""
     nn = _hw4_nn()
     sizes = [params[0].shape[0]] + [W.shape[1] for W in params[0::2]]
-    extra = [np.ones((1, 1)), np.zeros(1)] if output_activation else []
-    net = nn.MLP(sizes + ([1] if output_activation else []), activation=activation, init="xavier", rng=0)
-    _hw4_load(net.params, [*params, *extra])
+    net = nn.MLP(sizes, activation=activation, init="xavier", rng=0)
+    _hw4_load(net.params, list(params))
     loss, dlogits = nn.binary_cross_entropy_with_logits(net.forward(X), y)
     net.backward(dlogits)
     return loss, [g.copy() for g in net.grads[: len(params)]]
@@ -529,41 +423,38 @@ def check_mlp_loss_grad(mlp_loss_grad: Callable, rng: RNGLike = 0) -> bool:
             y[:2] = [0, 1]
         cases.append(Case(label, (params, X, y, activation), n=n))
 
-    def output_activation(params, X, y, activation="relu"):
-        return _hw4_mlp_reference(params, X, y, activation, output_activation=True)
-
     return compare(mlp_loss_grad, _hw4_mlp_reference, cases, name="mlp_loss_grad",
+                   mistakes=MISTAKES["mlp_loss_grad"],
                    diagnosers=("bias_grad_not_summed", "weight_grad_transposed", "grads_out_of_order",
-                               "output_activation", "mean_vs_sum", "sign_flipped"),
-                   variants={"output_activation": output_activation}, depends=_hw4_stand_ins())
+                               "mean_vs_sum", "sign_flipped"), depends=_hw4_stand_ins())
 
 
-def _hw4_init_check(student: Callable, name: str, std: Callable[[int, int], float],
-                    wrong: Mapping[str, Callable[[int, int], float]], rng: RNGLike) -> bool:
+HW4_INIT_SHAPES = ((300, 100), (64, 512), (800, 40), (50, 600))
+"""(fan_in, fan_out) of the large matrices whose statistics the init checks compare: no two equal fans, so
+the variance formulas of the catalogue (1/fan_in, 1/fan_out, 2/(fan_in + fan_out), ...) differ on each."""
+
+
+def _hw4_init_check(student: Callable, name: str, std: Callable[[int, int], float], rng: RNGLike,
+                    shapes: Sequence[tuple[int, int]] = HW4_INIT_SHAPES) -> bool:
     """Statistical check of an initializer ``f(fan_in, fan_out, rng) -> W``: shape, use of ``rng``, and the
     mean and standard deviation of the entries of large matrices against the target ``std(fan_in, fan_out)``.
 
-    The output compared is ``(std of the entries, mean of the entries)``; the tolerance is 4 % on the standard
-    deviation and 5 standard errors on the mean. Any zero-mean distribution with the right variance passes
-    (normal or uniform).
+    The output compared is ``(s, m / s * target)``: the standard deviation ``s`` of the entries, and their
+    mean ``m`` in units of their own standard deviation, times the target's (so that the noise of the mean
+    is the same for every spread); the tolerance is 4 % on the standard deviation and 5 standard errors on
+    the mean. Any zero-mean distribution with the right variance passes (normal or uniform). The
+    catalogue's variants are :class:`~coursekit.grading.mistakes_hw4.InitTarget` statistics, never run as
+    initializers; ``shapes`` are the ``(fan_in, fan_out)`` of the large matrices.
     """
     seed = int(as_rng(rng).integers(1 << 30))
-    shapes = [(300, 100), (64, 512), (800, 40), (50, 600)]
-
-    def marker():  # the reference and the variants: recognised by identity in `call`, never run
-        def draw(fan_in, fan_out, rng_seed):
-            raise AssertionError("a marker, not an initializer")
-
-        return draw
-
-    reference = marker()
-    variants = {key: marker() for key in wrong}
-    targets = {reference: std, **{variants[key]: f for key, f in wrong.items()}}
+    reference = InitTarget(std)
 
     def call(fn, args, kwargs):
         fan_in, fan_out, seed_ = args
-        if fn in targets:
-            return (float(targets[fn](fan_in, fan_out)), 0.0) if fan_in * fan_out > 100 else (1.0, 0.0)
+        target = float(std(fan_in, fan_out))
+        if isinstance(fn, InitTarget):
+            s, m = fn.stats(fan_in, fan_out)
+            return (s, m / s * target) if fan_in * fan_out > 100 else (1.0, 0.0)
         W = fn(fan_in, fan_out, np.random.default_rng(seed_))
         try:
             W = np.asarray(W, dtype=np.float64)
@@ -582,15 +473,18 @@ def _hw4_init_check(student: Callable, name: str, std: Callable[[int, int], floa
             raise _WrongOutput("different rngs returned the same matrix: draw the numbers with rng")
         if not np.all(np.isfinite(W)):
             raise _WrongOutput("returns nan/inf entries")
-        return (float(W.std()), float(W.mean())) if W.size > 100 else (1.0, 0.0)
+        if W.size <= 100:
+            return 1.0, 0.0
+        s = float(W.std())
+        return (s, float(W.mean()) / s * target) if s > 0 else (s, float(W.mean()))
 
-    cases = [Case(f"a {fi} x {fo} matrix: (std, mean) of its entries, target std {std(fi, fo):.4g}",
+    cases = [Case(f"a {fi} x {fo} matrix: (std, mean / std x target std) of its entries, target std "
+                  f"{std(fi, fo):.4g}",
                   (fi, fo, seed + i), rtol=0.04, atol=5 * std(fi, fo) / np.sqrt(fi * fo))
              for i, (fi, fo) in enumerate(shapes)]
     cases.append(Case("a 3 x 5 matrix (shape and use of rng only)", (3, 5, seed + 10)))
     cases.append(Case("a 1 x 1 matrix (shape and use of rng only)", (1, 1, seed + 11)))
-    return compare(student, reference, cases, name=name, diagnosers=tuple(wrong), variants=variants,
-                   call=call)
+    return compare(student, reference, cases, name=name, mistakes=MISTAKES[name], call=call)
 
 
 def check_xavier_init(xavier_init: Callable, rng: RNGLike = 0) -> bool:
@@ -600,10 +494,7 @@ def check_xavier_init(xavier_init: Callable, rng: RNGLike = 0) -> bool:
     ``1/fan_in``, ``1/fan_out`` and the variance used as the standard deviation. Use:
     ``assert grading.check_xavier_init(xavier_init)``.
     """
-    return _hw4_init_check(xavier_init, "xavier_init", lambda fi, fo: np.sqrt(2.0 / (fi + fo)),
-                           {"init_fan_in_only": lambda fi, fo: np.sqrt(1.0 / fi),
-                            "init_fan_out_only": lambda fi, fo: np.sqrt(1.0 / fo),
-                            "init_variance_as_std": lambda fi, fo: 2.0 / (fi + fo)}, rng)
+    return _hw4_init_check(xavier_init, "xavier_init", lambda fi, fo: np.sqrt(2.0 / (fi + fo)), rng)
 
 
 def check_he_init(he_init: Callable, rng: RNGLike = 0) -> bool:
@@ -612,10 +503,7 @@ def check_he_init(he_init: Callable, rng: RNGLike = 0) -> bool:
     pass); recognises ``1/fan_in``, Xavier's variance and the variance used as the standard deviation. Use:
     ``assert grading.check_he_init(he_init)``.
     """
-    return _hw4_init_check(he_init, "he_init", lambda fi, fo: np.sqrt(2.0 / fi),
-                           {"he_one_over_fan_in": lambda fi, fo: np.sqrt(1.0 / fi),
-                            "he_uses_both_fans": lambda fi, fo: np.sqrt(2.0 / (fi + fo)),
-                            "init_variance_as_std": lambda fi, fo: 2.0 / fi}, rng)
+    return _hw4_init_check(he_init, "he_init", lambda fi, fo: np.sqrt(2.0 / fi), rng)
 
 
 def _hw4_layer_norms(grads):
@@ -648,8 +536,7 @@ def check_layer_grad_norms(layer_grad_norms: Callable, rng: RNGLike = 0) -> bool
              Case("zero gradients", ([np.zeros_like(g) for g in grads_of([3, 4, 2])],)),
              Case("float32", (grads_of([5, 3, 2], np.float32),))]
     return compare(layer_grad_norms, _hw4_layer_norms, cases, name="layer_grad_norms",
-                   diagnosers=("norm_count", "squared_norms"),
-                   variants={"squared_norms": lambda grads: _hw4_layer_norms(grads) ** 2})
+                   mistakes=MISTAKES["layer_grad_norms"], diagnosers=("norm_count",))
 
 
 def _hw4_clip_cases(rng: RNGLike, big: float) -> list[Case]:
@@ -661,6 +548,9 @@ def _hw4_clip_cases(rng: RNGLike, big: float) -> list[Case]:
         Case("one large and one small array", ([np.array([30.0, -40.0]), np.array([0.3, -0.1])], 10.0)),
         Case("zero gradients", ([np.zeros(3), np.zeros((2, 2))], 1.0)),
         Case("float32 arrays", ([g.astype(np.float32) for g in grads], big)),
+        Case("entries beyond both thresholds", ([rng.uniform(1.5, 4.0, size=6) * np.array([1, -1] * 3) * big,
+                                                 rng.uniform(-0.3, 0.3, size=(2, 2)) * big], big)),
+        Case("one small array (below the threshold)", ([rng.normal(size=5) * 0.05], 1.0)),
     ]
 
 
@@ -678,19 +568,8 @@ def check_clip_grad_value(clip_grad_value_: Callable, rng: RNGLike = 0) -> bool:
         fn(grads, c)
         return [g.copy() for g in grads]
 
-    def one_sided(grads, c):
-        for g in grads:
-            np.minimum(g, c, out=g)
-
-    def by_norm(grads, c):
-        optim.clip_grad_norm_(grads, c)
-
     return compare(clip_grad_value_, optim.clip_grad_value_, _hw4_clip_cases(rng, 1.0),
-                   name="clip_grad_value_",
-                   diagnosers=("not_in_place", "clip_one_sided", "clip_norm_not_value"),
-                   variants={"not_in_place": lambda grads, c: None, "clip_one_sided": one_sided,
-                             "clip_norm_not_value": by_norm},
-                   call=after, mutates=True)
+                   name="clip_grad_value_", mistakes=MISTAKES["clip_grad_value_"], call=after, mutates=True)
 
 
 def check_clip_grad_norm_global(clip_grad_norm_: Callable, rng: RNGLike = 0) -> bool:
@@ -706,46 +585,19 @@ def check_clip_grad_norm_global(clip_grad_norm_: Callable, rng: RNGLike = 0) -> 
     """
     import coursekit.optim as optim
 
-    ref = optim.clip_grad_norm_
-
-    def per_array(grads, max_norm):
-        for g in grads:
-            ref([g], max_norm)
-        return [g.copy() for g in grads], ANY
-
-    def by_value(grads, max_norm):
-        optim.clip_grad_value_(grads, max_norm)
-        return [g.copy() for g in grads], ANY
-
-    def always(grads, max_norm):
-        total = optim.global_grad_norm(grads)
-        for g in grads:
-            g *= max_norm / (total + 1e-6)
-        return [g.copy() for g in grads], total
-
-    def clipped_norm(grads, max_norm):
-        ref(grads, max_norm)
-        return [g.copy() for g in grads], optim.global_grad_norm(grads)
-
-    def untouched(grads, max_norm):
-        return [g.copy() for g in grads], ANY
-
-    variants = {"per_tensor_clipping": per_array, "not_in_place": untouched,
-                "clips_by_value_not_norm": by_value, "always_rescales": always,
-                "returns_clipped_norm": clipped_norm}
+    variants = tuple(m.variant for m in MISTAKES["clip_grad_norm_"] if m.variant is not None)
 
     def call(fn, args, kwargs):
         grads, max_norm = args
-        if fn in variants.values():
+        if any(fn is v for v in variants):  # a variant returns (the arrays after, its total)
             return fn(grads, max_norm)
         total = fn(grads, max_norm)
         return [g.copy() for g in grads], total
 
     cases = [Case(c.label, c.args, rtol=1e-5) for c in _hw4_clip_cases(rng, 2.0)]
-    return compare(clip_grad_norm_, ref, cases, name="clip_grad_norm_",
-                   diagnosers=("per_tensor_clipping", "not_in_place", "clips_by_value_not_norm",
-                               "returns_clipped_norm", "always_rescales", "direction_changed"),
-                   variants=variants, call=call, mutates=True)
+    return compare(clip_grad_norm_, optim.clip_grad_norm_, cases, name="clip_grad_norm_",
+                   mistakes=MISTAKES["clip_grad_norm_"], diagnosers=("direction_changed",), call=call,
+                   mutates=True)
 
 
 def _hw4_rnn(W_xh, W_hh, b, extra_inputs: int = 0):
@@ -795,11 +647,8 @@ def check_rnn_forward(rnn_forward: Callable, rng: RNGLike = 0) -> bool:
     Against :class:`coursekit.nn.RNN`. Use: ``assert grading.check_rnn_forward(rnn_forward)``.
     """
     cases = [Case(label, args) for label, args in _hw4_rnn_cases(rng)]
-    return compare(rnn_forward, _hw4_rnn_forward, cases, name="rnn_forward",
-                   diagnosers=("rnn_states_shape", "rnn_forward_no_recurrence", "whh_transposed"),
-                   variants={"rnn_forward_no_recurrence": lambda X, W_xh, W_hh, b:
-                             _hw4_rnn_forward(X, W_xh, np.zeros_like(W_hh), b),
-                             "whh_transposed": lambda X, W_xh, W_hh, b: _hw4_rnn_forward(X, W_xh, W_hh.T, b)})
+    return compare(rnn_forward, _hw4_rnn_forward, cases, name="rnn_forward", mistakes=MISTAKES["rnn_forward"],
+                   diagnosers=("rnn_states_shape",))
 
 
 def check_rnn_backward(rnn_backward: Callable, rng: RNGLike = 0) -> bool:
@@ -828,44 +677,13 @@ def check_rnn_backward(rnn_backward: Callable, rng: RNGLike = 0) -> bool:
     X, H, W_hh, dh = cases[0].args[1], cases[0].args[2], cases[0].args[3], cases[0].args[0]
     cases.append(Case("zero gradient dh_T", (np.zeros_like(dh), X, H, W_hh)))
 
-    def run(dh_T, X, H, W_hh, zero_recurrence=False, wrong_state=False, tanh_twice=False):
-        W_xh, b = weights[key(X, H, W_hh)]
-        d = X.shape[2]
-        rnn = _hw4_rnn(W_xh, W_hh, b, extra_inputs=H.shape[2] if wrong_state else 0)
-        if tanh_twice:
-            rnn._df = lambda u: 1.0 - np.tanh(np.tanh(u)) ** 2
-        rnn.forward(np.concatenate([X, H], axis=2) if wrong_state else X)
-        if zero_recurrence:
-            rnn.params[1][...] = 0.0
-        rnn.backward(dh_T)
-        gW_in, gW_hh, gb = (g.copy() for g in rnn.grads[:3])
-        if wrong_state:  # the gradient of the zero rows fed with h_t is sum_t h_t^T du_t
-            return gW_in[:d], gW_in[d:], gb, ANY
-        return gW_in, gW_hh, gb, (ANY if zero_recurrence or tanh_twice else rnn.hidden_grad_norms())
-
     def reference(dh_T, X, H, W_hh):
-        return run(dh_T, X, H, W_hh)
-
-    def every_step_gets_dh_T(dh_T, X, H, W_hh):  # dh never updated: step t receives dh_T itself
         W_xh, b = weights[key(X, H, W_hh)]
-        total = [np.zeros_like(W_xh, dtype=float), np.zeros_like(W_hh, dtype=float), np.zeros(b.shape)]
-        for t in range(X.shape[1]):
-            rnn = _hw4_rnn(W_xh, W_hh, b)
-            rnn.forward(X[:, : t + 1])
-            rnn.params[1][...] = 0.0
-            rnn.backward(dh_T)
-            total = [a + g for a, g in zip(total, rnn.grads[:3], strict=True)]
-        return (*total, ANY)
+        rnn = _hw4_rnn(W_xh, W_hh, b)
+        rnn.forward(X)
+        rnn.backward(dh_T)
+        return (*(g.copy() for g in rnn.grads[:3]), rnn.hidden_grad_norms())
 
-    variants = {"rnn_no_recurrence": lambda *a: run(*a, zero_recurrence=True),
-                "rnn_dh_not_propagated": every_step_gets_dh_T,
-                "tanh_applied_twice": lambda *a: run(*a, tanh_twice=True),
-                "rnn_wrong_state": lambda *a: run(*a, wrong_state=True)}
-    return compare(rnn_backward, reference, cases, name="rnn_backward",
-                   diagnosers=("rnn_no_recurrence", "rnn_dh_not_propagated", "tanh_applied_twice",
-                               "rnn_wrong_state",
-                               "dwhh_not_accumulated", "bias_grad_not_summed", "weight_grad_transposed",
-                               "rnn_norms_shifted", "rnn_norms_reversed", "sign_flipped"),
-                   variants=variants, depends={"rnn_forward": _hw4_rnn_forward})
-
-
+    return compare(rnn_backward, reference, cases, name="rnn_backward", mistakes=MISTAKES["rnn_backward"],
+                   diagnosers=("weight_grad_transposed", "sign_flipped"),
+                   depends={"rnn_forward": _hw4_rnn_forward})
