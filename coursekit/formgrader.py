@@ -37,7 +37,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from nbgrader.exchange import ExchangeError
 from nbgrader.exchange.abc import ExchangeList
@@ -307,15 +307,23 @@ def formgrader_command(root: str | os.PathLike = ".", port: int | None = None, l
 # ------------------------------------------------------------------------------------------------------------
 
 
+def _not_graded_yet(api: Any, aid: str, student: str) -> list[str]:
+    """The written answers of a submission that wait for a score entered by hand."""
+    with api.gradebook as gb:
+        sub = gb.find_submission(aid, student)
+        return [g.name for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade]
+
+
 def regenerate_feedback(root: str | os.PathLike = ".", assignment: str | None = None,
                         echo: Callable[[str], None] = print) -> list[tuple[str, str]]:
     """Regenerate the feedback of every graded submission from the gradebook, then rebuild the reports.
 
     The feedback is made by nbgrader's ``generate_feedback`` with the course's preprocessors (``GetGrades``
     reads the scores and comments of the gradebook, :class:`~coursekit.pipeline.HideHiddenTests` keeps the
-    hidden tests out), with the course's own MathJax as ``coursekit grade`` writes it
-    (:func:`coursekit.feedback.offline_math`); then ``grades.csv``, ``report.md``, the item analyses and the
-    LMS exports are rebuilt from every result of the course, with the scores and comments entered by hand.
+    hidden tests out), finished as ``coursekit grade`` finishes it (:func:`coursekit.feedback.course_page`:
+    the course's own MathJax, and a written answer not graded yet reads so); then ``grades.csv``,
+    ``report.md``, the item analyses and the LMS exports are rebuilt from every result of the course, with
+    the scores and comments entered by hand.
 
     Parameters
     ----------
@@ -332,7 +340,7 @@ def regenerate_feedback(root: str | os.PathLike = ".", assignment: str | None = 
         The submissions whose feedback was regenerated.
     """
     from coursekit import pipeline as pl
-    from coursekit.feedback import install_mathjax, offline_math
+    from coursekit.feedback import course_page, install_mathjax
     from coursekit.reports import first_line
 
     root = Path(root).resolve()
@@ -356,8 +364,9 @@ def regenerate_feedback(root: str | os.PathLike = ".", assignment: str | None = 
                 echo(f"warning: the feedback of {student} ({aid}) could not be regenerated: "
                      f"{first_line(result.get('error', '') or result.get('log', ''))}")
                 continue
+            ungraded = _not_graded_yet(api, aid, student)
             for page in (feedback / student / aid).glob("*.html"):  # the course's MathJax, as `grade` does
-                page.write_text(offline_math(page.read_text(encoding="utf-8")), encoding="utf-8")
+                page.write_text(course_page(page.read_text(encoding="utf-8"), ungraded), encoding="utf-8")
             done.append((aid, student))
     if done:
         install_mathjax(feedback)

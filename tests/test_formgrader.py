@@ -350,6 +350,8 @@ def test_a_score_and_comment_entered_in_formgrader_reach_every_export_and_surviv
 
     _cli(course, "feedback")
     _check_ada(course)
+    page = html.unescape(_feedback(course, "ada"))
+    assert 'href="#written-threshold">Written response</a> (Score: not graded yet / 5.0)' in page
     bob = _rows(course)["bob"]
     assert bob["written-threshold"] == "3" and float(bob["total"]) == float(bob["autograded"]) + 3 == 88
 
