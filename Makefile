@@ -7,13 +7,15 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 CK     := $(VENV)/bin/coursekit
 
-.PHONY: help setup book test lint release grade bench browser sandbox dist clean
+.PHONY: help setup book test lint release grade formgrader feedback bench browser sandbox dist clean
 
 help:
 	@echo "make book                      build the course site into _build/html"
 	@echo "make test                      lint + the whole test suite (builds the site, grades notebooks)"
 	@echo "make release                   regenerate assignments/ from solutions/ with nbgrader"
 	@echo "make grade SUBMISSIONS=<dir>   autograde a class, write feedback, grades CSV and a report"
+	@echo "make formgrader [PORT=n]       nbgrader's formgrader on the course: grade written answers by hand"
+	@echo "make feedback [ASSIGNMENT=id]  regenerate feedback, grades CSV and exports after grading by hand"
 	@echo "make bench                     benchmarks, as ratios against baselines measured in the same run"
 	@echo "make dist                      the student wheel of coursekit (no grader, no solutions) in dist/"
 
@@ -50,6 +52,14 @@ release: $(STAMP)
 grade: $(STAMP) sandbox
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=<folder of submissions> [ASSIGNMENT=<id>] [FORCE=1] [JOBS=n] [SCHEDULER=tcp://host:port]"; exit 2)
 	$(CK) grade "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),) $(if $(FORCE),--force,) $(if $(JOBS),--jobs $(JOBS),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(if $(ROSTER),--roster $(ROSTER),)
+
+# Hand-grading: formgrader on the course (127.0.0.1, prints its URL with the token; Ctrl-C stops it), then
+# feedback and grades regenerated from the gradebook.
+formgrader: $(STAMP)
+	$(CK) formgrader $(if $(PORT),--port $(PORT),)
+
+feedback: $(STAMP)
+	$(CK) feedback $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
 dist: $(STAMP)
 	$(CK) dist

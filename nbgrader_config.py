@@ -36,6 +36,11 @@ c.Execute.extra_arguments = KERNEL_ARGUMENTS
 # A submission whose hidden test cells were deleted (or copied into a new notebook) is still tested.
 c.OverwriteCells.add_missing_cells = True
 
+# The course uses no nbgrader exchange (students download assignments/ from the site; `make grade` collects
+# their files): nbgrader's exchange plugin setting says so, and formgrader (`make formgrader`) shows "release"
+# and "collect" as unavailable instead of looking for /usr/local/share/nbgrader/exchange on every request.
+c.ExchangeFactory.list = "coursekit.formgrader.NoExchangeList"
+
 # Feedback returned to students: the hidden test cells show a neutral line and only the message of
 # coursekit.grading, never the test code or a traceback into the library.
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]

@@ -3,6 +3,8 @@
 ``coursekit build`` builds the course site (see :mod:`coursekit.site`);
 ``coursekit release`` regenerates ``assignments/`` from ``solutions/`` and
 ``coursekit grade SUBMISSIONS`` autogrades a class (see :mod:`coursekit.pipeline`);
+``coursekit formgrader`` opens nbgrader's formgrader on the course to grade written answers by hand and
+``coursekit feedback`` regenerates feedback and grades from the gradebook (see :mod:`coursekit.formgrader`);
 ``coursekit check NOTEBOOK`` tells a student what Validate decides, part by part (see :mod:`coursekit.check`).
 """
 
@@ -49,6 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("--submission-timeout", type=float, default=None,
                          help="seconds per submission (default 600)")
 
+    p_fg = sub.add_parser("formgrader",
+                          help="open nbgrader's formgrader on the course (grade written answers by hand)")
+    p_fg.add_argument("--root", default=".")
+    p_fg.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: a free one)")
+    kind = p_fg.add_mutually_exclusive_group()
+    kind.add_argument("--lab", dest="lab", action="store_true", default=None, help="JupyterLab (default when "
+                      "installed)")
+    kind.add_argument("--server", dest="lab", action="store_false", help="Jupyter Server without JupyterLab")
+
+    p_fb = sub.add_parser("feedback", help="regenerate feedback, grades.csv and the exports from the "
+                          "gradebook (after grading by hand)")
+    p_fb.add_argument("--assignment", help="regenerate the feedback of this assignment only")
+    p_fb.add_argument("--root", default=".")
+
     p_check = sub.add_parser("check", help="what Validate decides, part by part, with links to the book")
     p_check.add_argument("notebook")
     p_check.add_argument("--timeout", type=int, default=120, help="seconds a cell may run (default 120)")
@@ -66,6 +82,14 @@ def main(argv: list[str] | None = None) -> int:
         from coursekit.dist import dist_command
 
         return dist_command(args.root, args.out)
+    if args.command == "formgrader":
+        from coursekit.formgrader import formgrader_command
+
+        return formgrader_command(args.root, args.port, args.lab)
+    if args.command == "feedback":
+        from coursekit.formgrader import feedback_command
+
+        return feedback_command(args.root, args.assignment)
     if args.command == "build":
         from coursekit.site import build
 

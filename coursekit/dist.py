@@ -19,7 +19,7 @@ from pathlib import Path
 import coursekit
 
 STAFF_ONLY = ("grading", "pipeline", "submissions", "reports", "item_analysis", "lms", "cli", "site",
-              "feedback", "sphinxext", "bench", "dist")
+              "feedback", "sphinxext", "bench", "dist", "formgrader")
 """Modules and packages of coursekit that never leave the instructor's repository."""
 FORBIDDEN = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "check_sigmoid", "secret_seed",
              "coursekit.grading")

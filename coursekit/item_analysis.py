@@ -9,7 +9,8 @@ A part that strong students pass and weak ones fail has :math:`D_j` near 1; near
 not tell them apart, and ``—`` means that every student scored the same on it or on the rest. Then the most
 frequent named mistakes per part (the diagnosers' "Likely mistake" lines), the submissions that crashed, timed
 out, were refused, were flagged for copying a reference or were not graded at all, each with its reason, and
-one row per student linking to the feedback page. The figures (score distribution, per-part means) are
+one row per student (autograded points, written points or "not graded yet", total: the same numbers as
+``grades.csv``) linking to the feedback page. The figures (score distribution, per-part means) are
 computed here with matplotlib and embedded in the page, which needs no network.
 """
 
@@ -139,11 +140,13 @@ def write_item_analysis(folder: Path, assignment: str, results: list[StudentResu
         md.append(f"| {row['part']} | {row['points']:g} | {row['mean']:.2f} | {row['full']:.0%} | "
                   f"{_d(row['discrimination'])} | {named} |")
     md += ["", "## Submissions to look at", ""] + [f"- {s}: {t}" for s, t in problems] + [""]
-    md += ["## Students", "", "| student | autograded | status | feedback |", "|---|---|---|---|"]
+    md += ["## Students", "", "| student | autograded | written | total | status | feedback |",
+           "|---|---|---|---|---|---|"]
     rel = Path("..") / feedback.name
     for r in sorted(results, key=lambda r: r.student):
         link = rel / r.student / assignment / f"{assignment}.html"
-        md.append(f"| {r.student} | {r.autograded:g} | {r.status} | [{link}]({link}) |")
+        md.append(f"| {r.student} | {r.autograded:g} | {r.written_text()} | {r.total:g} | {r.status} | "
+                  f"[{link}]({link}) |")
     md_path = folder / f"{assignment}.md"
     md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
 
@@ -153,7 +156,8 @@ def write_item_analysis(folder: Path, assignment: str, results: list[StudentResu
         f"<td>{row['full']:.0%}</td><td>{_d(row['discrimination'])}</td><td>"
         + "<br>".join(f"{e(m)} ({n})" for m, n in row["mistakes"]) + "</td></tr>" for row in rows)
     students = "".join(
-        f"<tr><th scope=\"row\">{e(r.student)}</th><td>{r.autograded:g}</td><td>{e(r.status)}</td>"
+        f"<tr><th scope=\"row\">{e(r.student)}</th><td>{r.autograded:g}</td><td>{e(r.written_text())}</td>"
+        f"<td>{r.total:g}</td><td>{e(r.status)}</td>"
         f"<td><a href=\"{e(str(rel / r.student / assignment / (assignment + '.html')))}\">feedback</a>"
         "</td></tr>"
         for r in sorted(results, key=lambda r: r.student))
@@ -176,8 +180,9 @@ score per part.</figcaption></figure>
 <th scope="col">most frequent named mistakes</th></tr></thead><tbody>{cells}</tbody></table>
 <h2>Submissions to look at</h2><ul>{look}</ul>
 <h2>Students</h2>
-<table><thead><tr><th scope="col">student</th><th scope="col">autograded</th><th scope="col">status</th>
-<th scope="col">feedback</th></tr></thead><tbody>{students}</tbody></table>
+<table><thead><tr><th scope="col">student</th><th scope="col">autograded</th><th scope="col">written</th>
+<th scope="col">total</th><th scope="col">status</th><th scope="col">feedback</th></tr></thead>
+<tbody>{students}</tbody></table>
 </body></html>
 """
     html_path = folder / f"{assignment}.html"

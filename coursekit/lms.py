@@ -16,12 +16,14 @@ section       Canvas "Section" (optional)
 Written by :func:`write_exports` into ``grading/reports/``:
 
 - ``canvas.csv``: Canvas's gradebook import layout: ``Student, ID, SIS User ID, SIS Login ID, Section``,
-  then one column per assignment (its points: autograded plus the written answers graded so far), and a
-  second row ``Points Possible``. A blank cell leaves Canvas's grade unchanged: a student on the roster who
-  did not submit gets a blank, not a zero.
-- ``moodle.csv``: one row per student with ``ID number``, ``Email address``, one grade column and one feedback
-  column per assignment; Moodle's "Import grades from CSV" maps ``ID number`` to the user and the grade and
-  feedback columns to the grade items.
+  then one column per assignment (its total: the autograded points plus the written answers graded so far),
+  and a second row ``Points Possible``. A blank cell leaves Canvas's grade unchanged: a student on the roster
+  who did not submit gets a blank, not a zero. Canvas imports one number per assignment; the split into
+  autograded and written points is in ``grades.csv`` and in Moodle's feedback column.
+- ``moodle.csv``: one row per student with ``ID number``, ``Email address``, one grade column (the total) and
+  one feedback column per assignment; Moodle's "Import grades from CSV" maps ``ID number`` to the user and the
+  grade and feedback columns to the grade items. The feedback says the autograded points, the written points
+  (or that they are not graded yet), the total, and the instructor's comments from the gradebook.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursekit.reports import StudentResult
+from coursekit.reports import NOT_GRADED, StudentResult, comment_text
 
-__all__ = ["RosterEntry", "read_roster", "write_exports"]
+__all__ = ["RosterEntry", "read_roster", "write_exports", "feedback_text"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,23 @@ def read_roster(path: str | Path) -> list[RosterEntry]:
 
 
 def _points(r: StudentResult) -> float:
-    return r.autograded + sum(v or 0.0 for v in r.written.values())
+    return r.total
+
+
+def feedback_text(r: StudentResult) -> str:
+    """Moodle's feedback of one submission: autograded, written (or not graded yet) and total points, then
+    the instructor's comments."""
+    written = r.written_text()
+    if r.pending and written == NOT_GRADED:
+        written = "written answers not graded yet"
+    elif r.pending:
+        written = f"written {r.written_points:g}/{r.written_max_points:g} (written answers not graded yet: " \
+                  f"{', '.join(r.pending)})"
+    else:
+        written = f"written {written}"
+    text = f"autograded {r.autograded:g}/{r.autograded_max:g}; {written}; total {r.total:g}/{r.total_max:g}"
+    comments = comment_text(r)
+    return text + (f". Comments: {comments}" if comments else "")
 
 
 def write_exports(folder: Path, results: list[StudentResult], roster: list[RosterEntry] | None = None
@@ -85,8 +103,7 @@ def write_exports(folder: Path, results: list[StudentResult], roster: list[Roste
     listed = {e.student for e in roster}
     extra = sorted({r.student for r in results} - listed)  # graded but not on the roster: still exported
     entries = list(roster) + [RosterEntry(s, s, s) for s in extra]
-    possible = {aid: next(r.autograded_max + sum(r.max_written.values())
-                          for r in results if r.assignment == aid) for aid in aids}
+    possible = {aid: next(r.total_max for r in results if r.assignment == aid) for aid in aids}
     folder.mkdir(parents=True, exist_ok=True)
     canvas, moodle = folder / "canvas.csv", folder / "moodle.csv"
     with canvas.open("w", newline="", encoding="utf-8") as f:
@@ -106,8 +123,7 @@ def write_exports(folder: Path, results: list[StudentResult], roster: list[Roste
                 if r is None:
                     cells += ["", "no submission"]
                     continue
-                pending = " (written answers not graded yet)" if r.needs_manual_grade else ""
-                cells += [f"{_points(r):g}", f"autograded {r.autograded:g}/{r.autograded_max:g}{pending}"]
+                cells += [f"{_points(r):g}", feedback_text(r)]
             out.writerow([e.lms_id, e.email, *cells])
     missing = [e.student for e in roster if not any((e.student, a) in by for a in aids)]
     return {"canvas": canvas, "moodle": moodle}, missing

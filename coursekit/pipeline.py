@@ -649,10 +649,20 @@ def _store(root: Path, r: StudentResult, key: str) -> None:
     tmp.replace(folder / f"{r.student}.json")
 
 
-def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], sandboxed: bool,
+REPORT_CONTEXT = "context.json"
+"""In ``grading/reports``: the files of the last run that were not graded and the last roster given, so that
+the reports rebuilt without a grading run (``coursekit feedback``) keep them."""
+
+
+def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str] | None, sandboxed: bool,
                    echo: Callable[[str], None], limits: Any, roster: list | None = None) -> None:
-    """``grades.csv`` and ``report.md`` from every stored result, with the gradebook's current scores (so
-    that scores entered by hand are shown)."""
+    """``grades.csv``, ``report.md``, the item analyses and the LMS exports from every stored result, with the
+    gradebook's current scores and comments (so that what was entered by hand is shown).
+
+    ``skipped=None`` keeps the files not graded by the last run; ``roster=None`` keeps the last roster given
+    (both are kept in ``grading/reports/context.json``)."""
+    from coursekit.lms import RosterEntry
+
     results, cells = [], {}
     with _gradebook(cfg) as gb:
         for aid in ids:
@@ -666,8 +676,10 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
                 try:
                     sub = gb.find_submission(aid, student)
                     scores = {g.name: g for nb in sub.notebooks for g in nb.grades}
+                    comments = {c.name: c.manual_comment for nb in sub.notebooks for c in nb.comments
+                                if (c.manual_comment or "").strip()}
                 except Exception:  # noqa: BLE001 - a result without gradebook entry keeps its own scores
-                    scores = {}
+                    scores, comments = {}, {}
                 for gid in r.parts:
                     if gid in scores:
                         r.parts[gid] = scores[gid].score
@@ -675,11 +687,23 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
                     if gid in scores:
                         g = scores[gid]
                         r.written[gid] = None if g.needs_manual_grade else g.score
+                r.comments = comments
                 results.append(r)
     if not results:
         return
     reports = root / WORKSPACE / "reports"
     reports.mkdir(parents=True, exist_ok=True)
+    context_path = reports / REPORT_CONTEXT
+    try:
+        context = json.loads(context_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        context = {}
+    if skipped is None:
+        skipped = list(context.get("skipped") or [])
+    if roster is None and context.get("roster"):
+        roster = [RosterEntry(**entry) for entry in context["roster"]]
+    context_path.write_text(json.dumps({"skipped": skipped, "roster": [e.__dict__ for e in roster]
+                                        if roster else None}, indent=1), encoding="utf-8")
     from coursekit.item_analysis import write_item_analysis
 
     for aid, aid_cells in cells.items():
@@ -702,15 +726,19 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str], 
 
 def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> bool:
     """Write one submission's autograded scores to the gradebook; written answers keep their hand-entered
-    score (or wait for one). ``verdicts=None``: the submission could not be graded, every part is 0.
-    Returns whether the gradebook holds a score or a comment entered by hand for it."""
+    score (or wait for one). ``verdicts=None``: the submission could not be graded, every autograded part
+    is 0 and a written answer not graded by hand is 0.
+
+    A score or a comment entered by hand (``manual_score``, the comments) is never changed here: a regrade
+    replaces the autograded scores only. Returns whether the gradebook holds a score or a comment entered by
+    hand for it."""
     with _gradebook(cfg) as gb:
         gb.update_or_create_student(student)
         sub = gb.update_or_create_submission(aid, student)
         for nb in sub.notebooks:
             for g in nb.grades:
                 if verdicts is None:
-                    g.auto_score, g.manual_score, g.needs_manual_grade = 0.0, None, False
+                    g.auto_score, g.needs_manual_grade = 0.0, False
                 elif g.name in verdicts:
                     g.auto_score, g.needs_manual_grade = float(verdicts[g.name].score), False
                 else:

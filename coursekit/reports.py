@@ -11,7 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["StudentResult", "Cells", "write_csv", "write_report", "first_line"]
+__all__ = ["StudentResult", "Cells", "NOT_GRADED", "write_csv", "comment_text", "write_report", "first_line"]
+
+NOT_GRADED = "not graded yet"
+"""Shown instead of the points of a written answer that no one has graded by hand yet."""
 
 
 @dataclass
@@ -33,6 +36,8 @@ class StudentResult:
     seconds: float = 0.0
     flags: list[str] = field(default_factory=list)
     """Answers that look copied from a reference implementation (for the instructor; not scored)."""
+    comments: dict[str, str] = field(default_factory=dict)
+    """Cell (grade id) -> the comment an instructor wrote in the gradebook (formgrader)."""
 
     @property
     def autograded(self) -> float:
@@ -45,6 +50,39 @@ class StudentResult:
     @property
     def needs_manual_grade(self) -> bool:
         return any(v is None for v in self.written.values())
+
+    @property
+    def pending(self) -> list[str]:
+        """The written answers that wait for a score entered by hand."""
+        return [gid for gid, v in self.written.items() if v is None]
+
+    @property
+    def written_points(self) -> float:
+        """The points of the written answers graded so far (a pending answer counts 0)."""
+        return float(sum(v or 0.0 for v in self.written.values()))
+
+    @property
+    def written_max_points(self) -> float:
+        return float(sum(self.max_written.values()))
+
+    @property
+    def total(self) -> float:
+        """Autograded points plus the written points graded so far."""
+        return self.autograded + self.written_points
+
+    @property
+    def total_max(self) -> float:
+        return self.autograded_max + self.written_max_points
+
+    def written_text(self) -> str:
+        """``"4/10"``, or ``"not graded yet"`` while no written answer is graded, or ``"4/10 (not graded
+        yet: <ids>)"`` while some are."""
+        if not self.max_written:
+            return "none"
+        if len(self.pending) == len(self.written):
+            return NOT_GRADED
+        text = f"{self.written_points:g}/{self.written_max_points:g}"
+        return text + (f" ({NOT_GRADED}: {', '.join(self.pending)})" if self.pending else "")
 
 
 def first_line(text: str, limit: int = 300) -> str:
@@ -59,24 +97,42 @@ def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:g}"
 
 
+def _written(x: float | None) -> str:
+    return NOT_GRADED if x is None else f"{x:g}"
+
+
 Cells = dict[str, list[tuple[str, str, float]]]
 """Assignment id -> (grade id, cell type, points) of its graded cells."""
 
 
 def write_csv(path: Path, results: list[StudentResult], cells: Cells) -> None:
+    """Write the grades of every submission to ``path``.
+
+    One row per submission: the points of each autograded part, ``autograded`` and ``autograded_max``; the
+    points of each written answer (``not graded yet`` until someone grades it by hand), ``written`` (the
+    written points graded so far) and ``written_max``; ``total`` (always ``autograded + written``) and
+    ``total_max``; ``needs_manual_grade``, ``status``, and ``comments``, the instructor's comments from the
+    gradebook (``<cell>: <text>``, one per line).
+    """
     every = [(g, kind) for aid in sorted(cells) for g, kind, _ in cells[aid]]
     auto_cols = list(dict.fromkeys(g for g, kind in every if kind == "code"))
     written_cols = list(dict.fromkeys(g for g, kind in every if kind != "code"))
     with path.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(["student", "assignment", *auto_cols, "autograded", "autograded_max", *written_cols,
-                      "written", "written_max", "needs_manual_grade", "status"])
+                      "written", "written_max", "total", "total_max", "needs_manual_grade", "status",
+                      "comments"])
         for r in sorted(results, key=lambda r: (r.assignment, r.student)):
-            written = sum(v or 0.0 for v in r.written.values())
             out.writerow([r.student, r.assignment, *(_fmt(r.parts.get(c)) for c in auto_cols),
                           _fmt(r.autograded), _fmt(r.autograded_max),
-                          *(_fmt(r.written.get(c)) for c in written_cols), _fmt(written),
-                          _fmt(sum(r.max_written.values())), r.needs_manual_grade, r.status])
+                          *(_written(r.written[c]) if c in r.written else "" for c in written_cols),
+                          _fmt(r.written_points), _fmt(r.written_max_points), _fmt(r.total),
+                          _fmt(r.total_max), r.needs_manual_grade, r.status, comment_text(r, "\n")])
+
+
+def comment_text(r: StudentResult, sep: str = "; ") -> str:
+    """The instructor's comments of one submission, ``<cell>: <text>`` joined by ``sep``."""
+    return sep.join(f"{gid}: {' '.join(text.split())}" for gid, text in r.comments.items())
 
 
 def _short_hint(text: str) -> str:
@@ -108,8 +164,9 @@ def write_report(path: Path, results: list[StudentResult], cells: Cells, timeout
         if written:
             pending = sum(r.needs_manual_grade for r in rs)
             names, points = ", ".join(g for g, _ in written), sum(p for _, p in written)
-            lines += [f"Written answers ({names}; {points:g} points) are graded by hand in the gradebook and "
-                      f"reported apart: {pending} submission(s) to grade.", ""]
+            lines += [f"Written answers ({names}; {points:g} points) are graded by hand in the gradebook "
+                      f"(`make formgrader`) and reported apart: {pending} submission(s) to grade. The total "
+                      "is the autograded points plus the written points graded so far.", ""]
         lines += ["## Per question", "", "| part | points | mean | lost points | most common problem |",
                   "|---|---|---|---|---|"]
         table = [head, f"{'part':<22} {'points':>6} {'mean':>6} {'lost':>5}  most common problem"]
@@ -126,6 +183,12 @@ def write_report(path: Path, results: list[StudentResult], cells: Cells, timeout
                      f"{sum(r.autograded < total_max for r in rs)} | |")
         table.append(f"{'autograded total':<22} {total_max:>6g} {mean_total:>6.2f} "
                      f"{sum(r.autograded < total_max for r in rs):>5}")
+        if written:
+            lines += ["", "## Points per student", "",
+                      "| student | autograded | written | total |", "|---|---|---|---|"]
+            for r in rs:
+                lines.append(f"| {r.student} | {r.autograded:g}/{r.autograded_max:g} | {r.written_text()} | "
+                             f"{r.total:g}/{r.total_max:g} |")
         lines += ["", "## Problems per student", ""]
         for r in rs:
             lost = [(g, p) for g, p in auto if (r.parts.get(g) or 0.0) < p]
