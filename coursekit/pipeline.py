@@ -724,14 +724,14 @@ def _write_reports(root: Path, cfg: Config, ids: list[str], skipped: list[str] |
          f"feedback: {root / cfg.CourseDirectory.feedback_directory}")
 
 
-def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> bool:
+def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> tuple[bool, list[str]]:
     """Write one submission's autograded scores to the gradebook; written answers keep their hand-entered
     score (or wait for one). ``verdicts=None``: the submission could not be graded, every autograded part
     is 0 and a written answer not graded by hand is 0.
 
     A score or a comment entered by hand (``manual_score``, the comments) is never changed here: a regrade
     replaces the autograded scores only. Returns whether the gradebook holds a score or a comment entered by
-    hand for it."""
+    hand for it, and the written answers that still wait for their hand grading."""
     with _gradebook(cfg) as gb:
         gb.update_or_create_student(student)
         sub = gb.update_or_create_submission(aid, student)
@@ -745,8 +745,9 @@ def _record(cfg: Config, aid: str, student: str, verdicts: dict | None) -> bool:
                     g.auto_score = None
                     g.needs_manual_grade = g.manual_score is None
         gb.db.commit()
-        return any(g.manual_score is not None for nb in sub.notebooks for g in nb.grades) or any(
+        by_hand = any(g.manual_score is not None for nb in sub.notebooks for g in nb.grades) or any(
             c.manual_comment for nb in sub.notebooks for c in nb.comments)
+        return by_hand, [g.name for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade]
 
 
 _VIEWS: dict[tuple, Path] = {}
@@ -832,14 +833,14 @@ def _finish(root: Path, cfg: Config, api: NbGraderAPI, sub: Submission, cells: l
         pages[nb] = page
         if sub.timestamp is not None:
             shutil.copyfile(sub.timestamp, target / "timestamp.txt")
-    by_hand = _record(cfg, aid, student, verdicts if graded else None)
+    by_hand, ungraded = _record(cfg, aid, student, verdicts if graded else None)
     max_auto = sum(p for _, kind, p in cells if kind == "code")
     if graded and (by_hand or any(page is None for page in pages.values())):
         fb = api.generate_feedback(aid, student, force=True)  # the gradebook holds the hand-entered part
         if not fb["success"]:
             problems.append(f"feedback could not be generated: {first_line(fb.get('error', ''))}")
         for page in (root / cd.feedback_directory / student / aid).glob("*.html"):
-            page.write_text(course_page(page.read_text(encoding="utf-8")), encoding="utf-8")
+            page.write_text(course_page(page.read_text(encoding="utf-8"), ungraded), encoding="utf-8")
     elif graded:
         for nb, page in pages.items():
             target = root / cd.feedback_directory / student / aid / f"{nb}.html"
