@@ -176,7 +176,7 @@ class Endpoint:
         if isinstance(x, int):
             return x if abs(x) < 2**63 else {"i": str(x)}
         if isinstance(x, float):
-            return x if np.isfinite(x) else {"f": repr(x)}
+            return x if np.isfinite(x) else {"f": repr(float(x))}  # np.float64 too: "inf", not its repr
         if isinstance(x, complex):
             return {"z": [self.encode(x.real, blobs), self.encode(x.imag, blobs)]}
         if isinstance(x, np.ndarray) and x.dtype.kind in "biufcUSM m":
