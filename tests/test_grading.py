@@ -410,7 +410,8 @@ def test_failure_message_names_input_expected_got_and_problem():
     assert lines[1].startswith("Input (") and "X = array (" in lines[1] and "float64" in lines[1]
     assert lines[2].startswith("Expected: array (") and lines[3].startswith("Got:      array (")
     assert lines[4].startswith("Problem: ") and any(line.startswith("Likely mistake: ") for line in lines[5:])
-    assert all(len(line) <= 100 for line in lines[4:])
+    assert all(len(line) <= 100 for line in lines[4:] if not line.startswith("Read: "))  # a link stays whole
+    assert lines[-1].startswith("Read: https://") and "#sec-logistic-model" in lines[-1]
 
 
 def test_not_implemented_and_wrong_types_are_reported_plainly():

@@ -20,6 +20,7 @@ from coursekit.grading.cases import (
     threshold_cases,
 )
 from coursekit.grading.engine import compare
+from coursekit.grading.mistakes_hw1 import MISTAKES  # noqa: F401 - the catalogue of hw1's parts
 
 # ------------------------------------------------------------------------------------------------------------
 # Ready-made checks (hw1: logistic regression and loan default; hw2-hw4 helpers)
@@ -76,8 +77,12 @@ def check_sigmoid(sigmoid: Callable, rng: RNGLike = 0) -> bool:
     inside the function (the naive :math:`1/(1+e^{-z})` overflows for :math:`z = -10^4`).
     Use in a hidden test cell: ``assert grading.check_sigmoid(sigmoid)``.
     """
-    return compare(sigmoid, _linear().sigmoid, logit_cases(rng), name="sigmoid",
-                   diagnosers=("not_stable", "complement"))
+    rng = as_rng(rng)
+    cases = logit_cases(rng) + [
+        Case("3-D array (2, 3, 2)", (rng.normal(0.0, 4.0, size=(2, 3, 2)),)),
+        Case("column (5, 1)", (rng.normal(0.0, 4.0, size=(5, 1)),)),
+    ]
+    return compare(sigmoid, _linear().sigmoid, cases, name="sigmoid", mistakes=MISTAKES["sigmoid"])
 
 
 def check_predict_proba(predict_proba: Callable, rng: RNGLike = 0) -> bool:
@@ -89,9 +94,8 @@ def check_predict_proba(predict_proba: Callable, rng: RNGLike = 0) -> bool:
     ref = _linear().predict_proba
     cases = [Case(c.label, (c.args[2], c.args[0], c.args[1]), n=c.n, huge=c.huge)
              for c in logistic_cases(rng)]
-    return compare(predict_proba, ref, cases, name="predict_proba",
-                   diagnosers=("not_stable", "ignores_intercept", "complement"),
-                   variants={"ignores_intercept": _no_intercept(ref, 2)}, depends=_hw1_stand_ins())
+    return compare(predict_proba, ref, cases, name="predict_proba", diagnosers=("not_stable",),
+                   mistakes=MISTAKES["predict_proba"], depends=_hw1_stand_ins())
 
 
 def check_log_likelihood(log_likelihood: Callable, rng: RNGLike = 0) -> bool:
@@ -103,12 +107,7 @@ def check_log_likelihood(log_likelihood: Callable, rng: RNGLike = 0) -> bool:
     """
     ref = _linear().log_likelihood
     return compare(log_likelihood, ref, logistic_cases(rng), name="log_likelihood",
-                   diagnosers=("not_stable", "loss_not_likelihood", "sign_flipped", "mean_vs_sum",
-                               "ignores_intercept"),
-                   variants={"ignores_intercept": _no_intercept(ref, 1)},
-                   hints={"sign_flipped": "the sign looks flipped: you return -l (the loss); the "
-                                          "log-likelihood sum_i [y_i z_i - log(1 + e^z_i)] is <= 0"},
-                   depends=_hw1_stand_ins())
+                   mistakes=MISTAKES["log_likelihood"], depends=_hw1_stand_ins())
 
 
 def check_log_likelihood_grad(log_likelihood_grad: Callable, rng: RNGLike = 0) -> bool:
@@ -120,11 +119,7 @@ def check_log_likelihood_grad(log_likelihood_grad: Callable, rng: RNGLike = 0) -
     """
     ref = _linear().log_likelihood_grad
     return compare(log_likelihood_grad, ref, logistic_cases(rng), name="log_likelihood_grad",
-                   diagnosers=("not_stable", "loss_not_likelihood", "sign_flipped", "mean_vs_sum",
-                               "ignores_intercept"),
-                   variants={"ignores_intercept": _no_intercept(ref, 1)},
-                   hints={"sign_flipped": "the gradient sign looks flipped: the gradient of the "
-                                          "log-likelihood is X^T (y - p) and sum(y - p), not X^T (p - y)"},
+                   diagnosers=("not_stable",), mistakes=MISTAKES["log_likelihood_grad"],
                    depends=_hw1_stand_ins())
 
 
@@ -147,17 +142,8 @@ def check_gradient_ascent(gradient_ascent: Callable, rng: RNGLike = 0) -> bool:
         cases.append(Case(f"n={n}, d={d}, lr={lr}, n_steps={steps}", (X, y), dict(lr=lr, n_steps=steps), n=n))
     cases.append(Case("n_steps=0 (no step)", (rng.normal(size=(6, 2)), np.array([0, 1, 1, 0, 1, 0])),
                       dict(lr=0.1, n_steps=0), n=6))
-
-    def scaled_lr(factor):
-        return lambda X, y, lr=0.1, n_steps=100: ref(X, y, lr=lr * factor(X), n_steps=n_steps)
-
-    return compare(gradient_ascent, ref, cases, name="gradient_ascent",
-                   diagnosers=("descends", "mean_vs_sum", "history_length"),
-                   variants={"descends": scaled_lr(lambda X: -1.0),
-                             "mean_vs_sum": scaled_lr(lambda X: X.shape[0])},
-                   hints={"mean_vs_sum": "each step uses the summed gradient; step along the mean gradient "
-                                         "(divide the gradient by n): w <- w + lr / n * X^T (y - p)"},
-                   depends=_hw1_stand_ins())
+    return compare(gradient_ascent, ref, cases, name="gradient_ascent", diagnosers=("history_length",),
+                   mistakes=MISTAKES["gradient_ascent"], depends=_hw1_stand_ins())
 
 
 def check_confusion_matrix(confusion_matrix: Callable, rng: RNGLike = 0) -> bool:
@@ -173,21 +159,7 @@ def check_confusion_matrix(confusion_matrix: Callable, rng: RNGLike = 0) -> bool
         return ref(y_true, y_pred, labels=[0, 1])
 
     return compare(confusion_matrix, binary, label_cases(rng), name="confusion_matrix",
-                   diagnosers=("transposed", "classes_swapped"), depends=_hw1_stand_ins())
-
-
-def _at_thresholds(metric: Callable, rule: Callable) -> Callable:
-    """A known-wrong variant: ``metric`` computed with another comparison ``rule(p, t)``."""
-    met = _metrics()
-
-    def variant(y_true, p, thresholds, *rest):
-        if metric is met.expected_cost:
-            return metric(y_true, rule(p, thresholds).astype(float), 0.5, *rest)
-        pr = [(met.precision(y_true, rule(p, t).astype(int)), met.recall(y_true, rule(p, t).astype(int)))
-              for t in thresholds]
-        return np.array([a for a, _ in pr]), np.array([b for _, b in pr])
-
-    return variant
+                   mistakes=MISTAKES["confusion_matrix"], depends=_hw1_stand_ins())
 
 
 def check_precision_recall_at(precision_recall_at: Callable, rng: RNGLike = 0) -> bool:
@@ -197,14 +169,13 @@ def check_precision_recall_at(precision_recall_at: Callable, rng: RNGLike = 0) -
     Against :func:`coursekit.metrics.precision_recall_at`. Use:
     ``assert grading.check_precision_recall_at(precision_recall_at)``.
     """
-    return compare(precision_recall_at, _metrics().precision_recall_at, threshold_cases(rng),
-                   name="precision_recall_at",
-                   diagnosers=("swapped_pair", "zero_division", "threshold_strict", "threshold_reversed"),
-                   variants={"threshold_strict": _at_thresholds(_metrics().precision, np.greater),
-                             "threshold_reversed": _at_thresholds(_metrics().precision, np.less)},
-                   hints={"swapped_pair": "precision and recall look swapped: precision = TP / (TP + FP) (of "
-                                          "the predicted defaults, how many are), recall = TP / (TP + FN)"},
-                   depends=_hw1_stand_ins())
+    rng = as_rng(rng)
+    cases = threshold_cases(rng)
+    p = rng.integers(1, 20, size=8) / 20
+    cases.append(Case("no defaults, probabilities on a 0.05 grid", (np.zeros(8, dtype=int), p,
+                                                                    np.array([0.1, 0.5, 0.97])), n=8))
+    return compare(precision_recall_at, _metrics().precision_recall_at, cases, name="precision_recall_at",
+                   mistakes=MISTAKES["precision_recall_at"], depends=_hw1_stand_ins())
 
 
 def _cost_cases(rng: RNGLike) -> list[Case]:
@@ -227,17 +198,8 @@ def check_expected_cost(expected_cost: Callable, rng: RNGLike = 0) -> bool:
     """
     ref = _metrics().expected_cost
 
-    def swapped(y, p, t, cost_fn, cost_fp):
-        return ref(y, p, t, cost_fp, cost_fn)
-
-    def rule(cmp):
-        return lambda y, p, t, cost_fn, cost_fp: ref(y, cmp(p, t).astype(float), 0.5, cost_fn, cost_fp)
-
     return compare(expected_cost, ref, _cost_cases(rng), name="expected_cost",
-                   diagnosers=("mean_vs_sum", "costs_swapped", "threshold_strict", "threshold_reversed"),
-                   variants={"costs_swapped": swapped, "threshold_strict": rule(np.greater),
-                             "threshold_reversed": rule(np.less)},
-                   depends=_hw1_stand_ins())
+                   mistakes=MISTAKES["expected_cost"], depends=_hw1_stand_ins())
 
 
 def check_best_threshold(best_threshold: Callable, rng: RNGLike = 0) -> bool:
@@ -253,10 +215,19 @@ def check_best_threshold(best_threshold: Callable, rng: RNGLike = 0) -> bool:
                              strict=True):
         y, p, ts = c.args
         cases.append(Case(f"{c.label}; costs {cfn:g}/{cfp:g}", (y, p, ts, cfn, cfp), n=c.n))
+    ts = np.array([0.15, 0.3, 0.45, 0.6, 0.75])  # two fixed problems on which every known mistake costs more
+    for y, p, cfn, cfp in [([0, 1, 0, 0, 1, 0, 1, 0], [0.35, 0.5, 0.2, 0.8, 0.3, 0.3, 0.65, 0.5], 1.0, 3.0),
+                           ([1, 1, 1, 0, 0, 0, 0, 0, 0], [0.55, 0.25, 0.9, 0.1, 0.4, 0.6, 0.2, 0.15, 0.3],
+                            1.0, 2.0)]:
+        cases.append(Case(f"{len(y)} loans, thresholds 0.15 to 0.75; costs {cfn:g}/{cfp:g}",
+                          (np.array(y), np.array(p), ts.copy(), cfn, cfp), n=len(y)))
 
     def cost_of_choice(fn, args, kwargs):
         y, p, ts, cfn, cfp = args
         t = fn(*args, **kwargs)
+        if isinstance(t, int | np.integer) and not isinstance(t, bool | np.bool_):
+            raise _WrongOutput(f"returns the integer {int(t)}, not one of the thresholds {summarize(ts)} "
+                               "(an index?)")
         if np.ndim(t) != 0 or not np.any(np.isclose(ts, float(t), rtol=0, atol=1e-12)):
             raise _WrongOutput(f"returns {summarize(t)}, which is not one of the thresholds {summarize(ts)}")
         return float(ref_cost(y, p, float(t), cfn, cfp))
@@ -264,11 +235,8 @@ def check_best_threshold(best_threshold: Callable, rng: RNGLike = 0) -> bool:
     def lowest(y_true, p, thresholds, cost_fn, cost_fp):
         return float(np.min(ref_cost(y_true, p, np.asarray(thresholds, dtype=float), cost_fn, cost_fp)))
 
-    def highest(y_true, p, thresholds, cost_fn, cost_fp):
-        return float(np.max(ref_cost(y_true, p, np.asarray(thresholds, dtype=float), cost_fn, cost_fp)))
-
     return compare(best_threshold, lowest, cases, name="best_threshold",
-                   diagnosers=("maximizes", "not_lowest_cost"), variants={"maximizes": highest},
+                   diagnosers=("not_lowest_cost",), mistakes=MISTAKES["best_threshold"],
                    depends=_hw1_stand_ins(),
                    call=lambda fn, args, kwargs: cost_of_choice(fn, args, kwargs) if fn is best_threshold
                    else fn(*args, **kwargs))
