@@ -36,7 +36,7 @@ from coursekit.grading.mistakes_hw3 import MISTAKES
 
 __all__ = [
     "HW3_ALPHA", "check_minibatches", "check_sgd", "check_momentum", "check_nesterov", "check_rmsprop",
-    "check_adam", "check_schedule_lr", "check_minimize", "check_fit_logistic", "MISTAKES",
+    "check_adam", "check_schedule_lr", "check_minimize", "check_fit_logistic",
 ]
 
 HW3_ALPHA = 1e-3
