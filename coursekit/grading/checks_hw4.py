@@ -12,19 +12,20 @@ from coursekit._utils import RNGLike, as_rng
 from coursekit.grading.cases import Case, _kind, _leaves, _WrongOutput, logit_cases
 from coursekit.grading.diagnosers import Mismatch, _nonzero, add_diagnoser
 from coursekit.grading.engine import compare
-from coursekit.grading.mistakes_hw4 import FEW_MISTAKES, MISTAKES, InitTarget
+from coursekit.grading.mistakes_hw4 import MISTAKES, InitTarget
 
 # --- hw4-gradients checks ---
 # hw4 (chapter book/gradients.md): backpropagation by hand through a linear layer, sigmoid, ReLU and a
 # small MLP, Xavier/He initialization, per-layer gradient norms, clipping by value and by global norm, and
 # backpropagation through time. Every reference is computed by coursekit.nn / coursekit.optim; the
-# known-wrong variants are built from those references too (a changed input, a zeroed matrix, a layer more).
+# catalogue of realistic mistakes (coursekit/grading/mistakes_hw4.py) computes each known-wrong variant on
+# its own, in NumPy, so that the references stay the only oracle.
 
 __all__ = [
     "check_linear_forward", "check_linear_backward", "check_sigmoid_forward", "check_sigmoid_backward",
     "check_relu_forward", "check_relu_backward", "check_mlp_loss_grad", "check_xavier_init", "check_he_init",
     "check_layer_grad_norms", "check_clip_grad_value", "check_clip_grad_norm_global", "check_rnn_forward",
-    "check_rnn_backward", "MISTAKES", "FEW_MISTAKES",
+    "check_rnn_backward",
 ]
 
 REFERENCE_MODULES = ('coursekit.nn', 'coursekit.optim')
