@@ -226,6 +226,10 @@ def check_degree_errors(degree_errors: Callable, rng: RNGLike = 0) -> bool:
     Xs, ys = data.make_polynomial_classification(n_samples=200, noise=0.1, rng=rng)
     right = Xs[:, 0] > 0.2  # a validation set from one side of the square: its own mean and scale differ
     Xo, yo = data.make_polynomial_classification(n_samples=70, noise=0.2, rng=rng)
+    Xt, yt = data.make_polynomial_classification(n_samples=160, noise=0.1, rng=rng)
+    top, left = Xt[:, 1] > 0.0, Xt[:, 0] < 0.3  # training and validation points from different halves
+    Xc, yc = data.make_polynomial_classification(n_samples=160, noise=0.1, rng=rng)
+    far = np.abs(Xc).max(axis=1) > 1.0  # the border of the square, where high powers are large
     cases = [
         Case("80 training and 60 validation points, degrees 1-4 and 6",
              (X[:80], y[:80], X[80:], y[80:], np.array([1, 2, 3, 4, 6]), fit)),
@@ -233,6 +237,12 @@ def check_degree_errors(degree_errors: Callable, rng: RNGLike = 0) -> bool:
              (X[:80], y[:80], Xs[right][:60], ys[right][:60], [1, 3, 5], fit)),
         Case("40 training and 30 validation points, one degree [2]",
              (Xo[:40], yo[:40], Xo[40:], yo[40:], [2], fit)),
+        Case("training points from the lower half, validation points from the upper half, degrees [3, 5]",
+             (Xt[~top][:50], yt[~top][:50], Xt[top][:60], yt[top][:60], [3, 5], fit)),
+        Case("training points from the left, validation points from the right, degrees [2, 4]",
+             (Xt[left][:50], yt[left][:50], Xt[~left][:50], yt[~left][:50], np.array([2, 4]), fit)),
+        Case("training points from the centre, validation points from the border, degrees [2, 3, 6]",
+             (Xc[~far][:45], yc[~far][:45], Xc[far][:70], yc[far][:70], [2, 3, 6], fit)),
     ]
     return compare(degree_errors, _degree_errors_ref, cases, name="degree_errors",
                    mistakes=MISTAKES["degree_errors"], depends=_hw2_stand_ins())
