@@ -11,7 +11,7 @@ import numpy as np
 from coursekit._utils import RNGLike, as_rng
 from coursekit.grading.cases import MESSAGE_HINT, Case, logistic_cases, summarize
 from coursekit.grading.checks_hw1 import _linear, _no_intercept
-from coursekit.grading.diagnosers import DIAGNOSERS, Mistake, Mismatch
+from coursekit.grading.diagnosers import DIAGNOSERS, Mismatch, Mistake
 from coursekit.grading.engine import compare
 
 # --- hw2-regularization checks ---
@@ -159,7 +159,8 @@ def _degree_errors_ref(X_train, y_train, X_val, y_val, degrees, fit, *, scale="t
             F_va, y_val = F_tr, y_train
         for out, F, y in ((train_err, F_tr, y_train), (val_err, F_va, y_val)):
             wrong = (F @ w + b >= threshold) != np.asarray(y)
-            out.append({"rate": np.mean, "count": np.sum, "accuracy": lambda v: 1 - np.mean(v)}[errors](wrong))
+            summary = {"rate": np.mean, "count": np.sum, "accuracy": lambda v: 1 - np.mean(v)}[errors]
+            out.append(summary(wrong))
     return np.array(train_err, dtype=float), np.array(val_err, dtype=float)
 
 
@@ -203,7 +204,8 @@ _DEGREE_MISTAKES = (
     Mistake("degrees_by_position",
             "the degrees look shifted: loop over the degrees given (for degree in degrees), not over "
             "range(1, len(degrees) + 1)",
-            _degrees_variant(degrees_used=lambda degrees: list(range(1, len(degrees) + 1))), section=_OVF_POLY),
+            _degrees_variant(degrees_used=lambda degrees: list(range(1, len(degrees) + 1))),
+            section=_OVF_POLY),
 )
 
 
@@ -283,7 +285,7 @@ def _naive_loss(w, b, X, y, alpha=0.0):
 
 _L2 = "regularization#reg-l2"
 _INTERCEPT = "regularization#reg-intercept"
-_UNSTABLE = DIAGNOSERS["not_stable"].detect  # other unstable formulas than the naive one (log of sigmoid, ...)
+_UNSTABLE = DIAGNOSERS["not_stable"].detect  # unstable formulas other than the naive one (log of sigmoid...)
 _LOSS_MISTAKES = (
     Mistake("not_stable",
             "not numerically stable: log(1 + e^z) overflows for huge z (np.exp(1000) is inf); use "
@@ -300,23 +302,28 @@ _LOSS_MISTAKES = (
             "alpha ||w||^2", _loss_plus(lambda w, b, X, y, a: a / 2 * (w @ w)), section=_L2),
     Mistake("penalty_divided_by_n",
             "the penalty is divided by the number of samples, (alpha/(2n))||w||^2 (the lambda/(2m) of some "
-            "courses): in this course J = mean cross-entropy + (alpha/2)||w||^2, the penalty not divided by n",
-            _loss_plus(lambda w, b, X, y, a: a / 2 * (w @ w) * (1 / len(y) - 1)), section="regularization#reg-objective"),
+            "courses): in this course J = mean cross-entropy + (alpha/2)||w||^2, the penalty not divided "
+            "by n",
+            _loss_plus(lambda w, b, X, y, a: a / 2 * (w @ w) * (1 / len(y) - 1)),
+            section="regularization#reg-objective"),
     Mistake("penalty_not_squared",
             "the penalty uses the norm ||w|| itself: the L2 penalty is (alpha/2)||w||^2 = (alpha/2) * "
             "sum_j w_j^2, the SQUARED norm (np.sum(w ** 2), not np.linalg.norm(w))",
             _loss_plus(lambda w, b, X, y, a: a / 2 * (np.sqrt(w @ w) - w @ w)), section=_L2),
     Mistake("l1_instead_of_l2",
             "this is the L1 penalty alpha ||w||_1; this part asks for the L2 penalty (alpha/2)||w||^2 = "
-            "(alpha/2) * sum_j w_j^2", _loss_plus(lambda w, b, X, y, a: a * np.abs(w).sum() - a / 2 * (w @ w)),
+            "(alpha/2) * sum_j "
+            "w_j^2", _loss_plus(lambda w, b, X, y, a: a * np.abs(w).sum() - a / 2 * (w @ w)),
             section=_L2),
     Mistake("mean_vs_sum",
-            "the data term is the sum over the samples; J uses the mean, (1/n) sum_i [log(1 + e^z_i) - y_i z_i], "
+            "the data term is the sum over the samples; J uses the mean, (1/n) sum_i [log(1 + e^z_i) - y_i "
+            "z_i], "
             "plus the penalty",
             lambda w, b, X, y, a=0.0: _l2_loss_ref(w, b, X, y, a) + (len(y) - 1) * _data_loss(w, b, X, y),
             section="regularization#reg-objective"),
     Mistake("likelihood_not_loss",
-            "the data term has the wrong sign: the loss is the mean cross-entropy (1/n) sum_i [log(1 + e^z_i) "
+            "the data term has the wrong sign: the loss is the mean cross-entropy (1/n) sum_i [log(1 + "
+            "e^z_i) "
             "- y_i z_i], minus the mean log-likelihood, and its gradient is (1/n) X^T (p - y)",
             lambda w, b, X, y, a=0.0: _l2_loss_ref(w, b, X, y, a) - 2 * _data_loss(w, b, X, y),
             section="classification#sec-likelihood"),
@@ -388,7 +395,8 @@ _GRAD_MISTAKES = (
             "loss is a mean)", lambda w, b, X, y, a=0.0: _grad_shifted(data=len(y))(w, b, X, y, a),
             section="regularization#reg-objective"),
     Mistake("likelihood_not_loss",
-            "the data term has the wrong sign: the loss is the mean cross-entropy (1/n) sum_i [log(1 + e^z_i) "
+            "the data term has the wrong sign: the loss is the mean cross-entropy (1/n) sum_i [log(1 + "
+            "e^z_i) "
             "- y_i z_i], minus the mean log-likelihood, and its gradient is (1/n) X^T (p - y)",
             _grad_shifted(data=-1.0), section="classification#sec-likelihood"),
     Mistake("ignores_intercept", "the intercept b seems to be ignored: the scores are z = X w + b",
@@ -418,11 +426,13 @@ def _elementwise(rule: Callable) -> Callable:
 _SOFT = "regularization#soft-thresholding"
 _SOFT_MISTAKES = (
     Mistake("crosses_zero",
-            "soft-thresholding must stop at zero: entries with |x| <= t become exactly 0 (sign(x) * max(|x| - "
+            "soft-thresholding must stop at zero: entries with |x| <= t become exactly 0 (sign(x) * "
+            "max(|x| - "
             "t, 0)); x - t * sign(x) pushes them across zero", _elementwise(lambda x, t: x - t * np.sign(x)),
             section=_SOFT),
     Mistake("hard_threshold",
-            "this is hard thresholding (keep x when |x| > t, else 0): soft-thresholding also shrinks the kept "
+            "this is hard thresholding (keep x when |x| > t, else 0): soft-thresholding also shrinks the "
+            "kept "
             "entries by t, sign(x) * max(|x| - t, 0)",
             _elementwise(lambda x, t: np.where(np.abs(x) > t, x, 0.0)), section=_SOFT),
     Mistake("one_sided",
@@ -434,10 +444,12 @@ _SOFT_MISTAKES = (
             section=_SOFT),
     Mistake("sign_flipped",
             "the sign looks flipped (you return minus the expected value): S_t(x) has the sign of x, "
-            "sign(x) * max(|x| - t, 0)", _elementwise(lambda x, t: -np.sign(x) * np.maximum(np.abs(x) - t, 0)),
+            "sign(x) * max(|x| - t, "
+            "0)", _elementwise(lambda x, t: -np.sign(x) * np.maximum(np.abs(x) - t, 0)),
             section=_SOFT),
     Mistake("clipped",
-            "this clips x to [-t, t] (np.clip(x, -t, t)), which keeps the part that soft-thresholding removes: "
+            "this clips x to [-t, t] (np.clip(x, -t, t)), which keeps the part that soft-thresholding "
+            "removes: "
             "S_t(x) = x - clip(x, -t, t) = sign(x) * max(|x| - t, 0)",
             _elementwise(lambda x, t: np.clip(x, -t, t)), section=_SOFT),
     Mistake("l2_shrinkage",
@@ -495,7 +507,8 @@ _PROX_MISTAKES = (
             "soft_threshold with the threshold step * alpha (this is what makes weights exactly 0)",
             _prox_variant(lambda st, w, g, s, a: w - s * g), section=_PROX),
     Mistake("subgradient_not_prox",
-            "a subgradient step w - step * (grad + alpha * sign(w)) never makes exact zeros: take the gradient "
+            "a subgradient step w - step * (grad + alpha * sign(w)) never makes exact zeros: take the "
+            "gradient "
             "step on the smooth part, then soft-threshold (the proximal step)",
             _prox_variant(lambda st, w, g, s, a: w - s * (g + a * np.sign(w))), section=_PROX),
     Mistake("ascent", "the gradient step goes uphill: it is w - step * grad_w",
@@ -589,8 +602,10 @@ _LASSO_MISTAKES = (
             lambda X, y, a, s, k, w0=None, b0=0.0: _lasso_ref(X, y, a, s, k, w0, b0, smooth_alpha=a),
             section=_PROX),
     Mistake("subgradient_not_prox",
-            "a subgradient step w - step * (grad + alpha * sign(w)) never makes exact zeros: take the gradient "
-            "step on the smooth part, then soft-threshold (the proximal step)", _lasso_variant(subgradient=True),
+            "a subgradient step w - step * (grad + alpha * sign(w)) never makes exact zeros: take the "
+            "gradient "
+            "step on the smooth part, then soft-threshold (the proximal "
+            "step)", _lasso_variant(subgradient=True),
             section=_PROX),
     Mistake("ignores_start",
             "start from w0 and b0 when they are given (w0=None means zeros): the warm start of the path "
@@ -604,7 +619,8 @@ _LASSO_MISTAKES = (
             "the intercept is updated with the gradient at the NEW w: compute both gradients at the current "
             "(w, b) first, then update w and b together", _loop_variant(sequential=True), section=_PROX),
     Mistake("gradient_summed",
-            "the gradient step uses the sum over the samples, X^T (p - y): the loss is a mean, so its gradient "
+            "the gradient step uses the sum over the samples, X^T (p - y): the loss is a mean, so its "
+            "gradient "
             "is X^T (p - y) / n (use logistic_loss_grad)", _loop_variant(data_scale="n"),
             section="regularization#reg-objective"),
     Mistake("ascent", "the gradient step goes uphill: it is w - step * grad_w (and b - step * gb)",
@@ -667,13 +683,15 @@ def _path_variant(order: str = "given", **kw: Any) -> Callable:
 _PATH = "regularization#reg-path"
 _PATH_MISTAKES = (
     Mistake("cold_start",
-            "warm start: start each fit from the previous alpha's solution (w0=w, b0=b); here every fit seems "
+            "warm start: start each fit from the previous alpha's solution (w0=w, b0=b); here every fit "
+            "seems "
             "to start from zero", _path_variant(warm_w=False, warm_b=False), section=_PATH),
     Mistake("intercept_not_warm_started",
             "warm-start the intercept too: pass b0 = the previous intercept, not 0",
             _path_variant(warm_b=False), section=_PATH),
     Mistake("weights_not_warm_started",
-            "warm-start the weights too: pass w0 = the previous weights (only the intercept seems to be carried "
+            "warm-start the weights too: pass w0 = the previous weights (only the intercept seems to be "
+            "carried "
             "over)", _path_variant(warm_w=False), section=_PATH),
     Mistake("alphas_sorted",
             "the alphas are sorted increasingly: keep the order given (from the largest alpha, where every "
@@ -738,7 +756,8 @@ def _best_index(alphas, val_scores):
 
 _CHOOSE = "regularization#reg-choose"
 _CHOOSE_MISTAKES = (
-    Mistake("lowest_score", "you pick the alpha with the LOWEST validation score; pick the highest (np.argmax)",
+    Mistake("lowest_score",
+            "you pick the alpha with the LOWEST validation score; pick the highest (np.argmax)",
             lambda a, s: _best_alpha(a, s, pick=np.min), section=_CHOOSE),
     Mistake("tie_first_in_order",
             "on a tie, return the largest alpha (the simplest of the equally good models): with the alphas "
@@ -778,7 +797,8 @@ def check_choose_alpha(choose_alpha: Callable, rng: RNGLike = 0) -> bool:
                                                              np.array([0.74, 0.76, 0.76, 0.65]))),
         Case("alphas decreasing, a three-way tie", (np.array([1.0, 0.3, 0.1, 0.03, 0.01]),
                                                     np.array([0.6, 0.7, 0.7, 0.7, 0.69]))),
-        Case("alphas increasing, a tie between the 2nd and the last", (up, np.array([0.6, 0.9, 0.7, 0.8, 0.9]))),
+        Case("alphas increasing, a tie between the 2nd and the last",
+             (up, np.array([0.6, 0.9, 0.7, 0.8, 0.9]))),
         Case("alphas in no order, the largest and the smallest tie", (mixed, mixed_scores)),
         Case("the best score at the last alpha", (alphas[:4], np.array([0.5, 0.6, 0.7, 0.8]))),
         Case("one alpha", (np.array([0.02]), np.array([0.7]))),
@@ -813,11 +833,14 @@ def _best_position(alphas, coefs, intercepts, X_val, y_val, *rest):
 
 _CHOSEN_MISTAKES = (
     Mistake("chosen_on_test",
-            "alpha was chosen on the test set: it is the best alpha on the TEST reviews. The test set must play "
-            "no part in any choice (it is used once, at the end, to report the chosen model); choose with the "
+            "alpha was chosen on the test set: it is the best alpha on the TEST reviews. The test set must "
+            "play "
+            "no part in any choice (it is used once, at the end, to report the chosen model); choose with "
+            "the "
             "validation accuracies, choose_alpha(alphas, acc_val)", _best_on("test"), section=_OVF_VAL),
     Mistake("chosen_on_training",
-            "alpha was chosen on the training set: it is the best alpha on the reviews the path was fitted on, "
+            "alpha was chosen on the training set: it is the best alpha on the reviews the path was fitted "
+            "on, "
             "which always prefer the weakest penalty. Choose with the validation accuracies, "
             "choose_alpha(alphas, acc_val)", _best_on("train"), section=_OVF_VAL),
     Mistake("lowest_validation_accuracy",
@@ -829,10 +852,10 @@ _CHOSEN_MISTAKES = (
 )
 
 FEW_MISTAKES = {
-    "chosen_alpha": "the part is one value, `alpha_best`, checked once on the notebook's own reviews: it has no "
-                    "hidden inputs and no secret seed, and the realistic mistakes are the data set (test, "
-                    "training) or the rule (lowest accuracy, an index) the choice was made with; its tests run "
-                    "each mistake on 20 seeded paths instead",
+    "chosen_alpha": "the part is one value, `alpha_best`, checked once on the notebook's own reviews: it has "
+                    "no hidden inputs and no secret seed, and its realistic mistakes are the data set (test, "
+                    "training) or the rule (lowest accuracy, a position) the choice was made with; its tests "
+                    "run each mistake on 20 seeded paths instead",
 }
 """Parts whose catalogue holds fewer than the usual six mistakes, and why."""
 
