@@ -210,18 +210,21 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
 ''',
     },
     "stop_splitting": {
-        "stop_one_level_deep": '''def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
+        "stop_one_level_deep": '''\
+def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
     if max_depth is not None and depth > max_depth:
         return True
     if n_samples < min_samples_split:
         return True
     return node_impurity == 0
 ''',
-        "stop_one_level_early": '''def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
+        "stop_one_level_early": '''\
+def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
     too_deep = max_depth is not None and depth + 1 >= max_depth
     return bool(too_deep or n_samples < min_samples_split or node_impurity == 0)
 ''',
-        "stop_min_split_inclusive": '''def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
+        "stop_min_split_inclusive": '''\
+def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
     if max_depth is not None and depth >= max_depth:
         return True
     if n_samples <= min_samples_split:
@@ -230,24 +233,28 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
         return True
     return False
 ''',
-        "stop_ignores_purity": '''def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
+        "stop_ignores_purity": '''\
+def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
     if max_depth is not None and depth >= max_depth:
         return True
     return n_samples < min_samples_split
 ''',
-        "stop_inverted": '''def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
+        "stop_inverted": '''\
+def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
     depth_ok = max_depth is None or depth < max_depth
     can_split = depth_ok and n_samples >= min_samples_split and node_impurity > 0
     return can_split
 ''',
-        "stop_max_depth_none": '''def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
+        "stop_max_depth_none": '''\
+def stop_splitting(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
     if depth >= max_depth or n_samples < min_samples_split or node_impurity == 0:
         return True
     return False
 ''',
     },
     "build_tree": {
-        "tree_too_deep": '''def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
+        "tree_too_deep": '''\
+def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
     counts = np.bincount(y, minlength=2)
     leaf = {"value": counts / counts.sum()}
     if max_depth is not None and depth > max_depth:
@@ -278,7 +285,8 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
 
     return grow(np.arange(len(y)), 1)    # level 1 is the root
 ''',
-        "children_swapped": '''def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
+        "children_swapped": '''\
+def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
     counts = np.bincount(y, minlength=2)
     if stop_splitting(depth, len(y), impurity(counts, criterion), max_depth, min_samples_split):
         return {"value": counts / counts.sum()}
@@ -295,7 +303,8 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
         "right": build_tree(X[~above], y[~above], max_depth, min_samples_split, criterion, depth + 1),
     }
 ''',
-        "leaf_majority_class": '''def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
+        "leaf_majority_class": '''\
+def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
     counts = np.bincount(y, minlength=2)
     split = None
     if not stop_splitting(depth, len(y), impurity(counts, criterion), max_depth, min_samples_split):
@@ -307,11 +316,13 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
     feature, threshold, _ = split
     goes_left = X[:, feature] <= threshold
     return {"feature": feature, "threshold": threshold, "missing_left": bool(goes_left.mean() > 0.5),
-            "left": build_tree(X[goes_left], y[goes_left], max_depth, min_samples_split, criterion, depth + 1),
+            "left": build_tree(X[goes_left], y[goes_left], max_depth, min_samples_split, criterion,
+                               depth + 1),
             "right": build_tree(X[~goes_left], y[~goes_left], max_depth, min_samples_split, criterion,
                                 depth + 1)}
 ''',
-        "leaf_counts": '''def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
+        "leaf_counts": '''\
+def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
     counts = np.bincount(y, minlength=2)
     split = None
     if not stop_splitting(depth, len(y), impurity(counts, criterion), max_depth, min_samples_split):
@@ -321,11 +332,13 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
     feature, threshold, _ = split
     goes_left = X[:, feature] <= threshold
     return {"feature": feature, "threshold": threshold, "missing_left": bool(goes_left.mean() > 0.5),
-            "left": build_tree(X[goes_left], y[goes_left], max_depth, min_samples_split, criterion, depth + 1),
+            "left": build_tree(X[goes_left], y[goes_left], max_depth, min_samples_split, criterion,
+                               depth + 1),
             "right": build_tree(X[~goes_left], y[~goes_left], max_depth, min_samples_split, criterion,
                                 depth + 1)}
 ''',
-        "ignores_min_samples_split": '''def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
+        "ignores_min_samples_split": '''\
+def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
     counts = np.bincount(y, minlength=2)
     node = {"value": counts / counts.sum()}
     if stop_splitting(depth, len(y), impurity(counts, criterion), max_depth):
@@ -339,7 +352,8 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
             "left": build_tree(X[m], y[m], max_depth, criterion=criterion, depth=depth + 1),
             "right": build_tree(X[~m], y[~m], max_depth, criterion=criterion, depth=depth + 1)}
 ''',
-        "splits_pure_nodes": '''def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
+        "splits_pure_nodes": '''\
+def build_tree(X, y, max_depth=None, min_samples_split=2, criterion="gini", depth=0):
     counts = np.bincount(y, minlength=2)
     leaf = {"value": counts / counts.sum()}
     if (max_depth is not None and depth >= max_depth) or len(y) < min_samples_split:

@@ -417,7 +417,7 @@ def _hw5_build_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
     for n, d, max_depth, mss, criterion in [(60, 3, 2, 2, "gini"), (80, 4, 3, 2, "entropy"),
                                             (50, 3, 1, 2, "gini"), (90, 3, 3, 20, "gini"),
-                                            (70, 2, None, 12, "gini")]:
+                                            (70, 2, None, 12, "gini"), (80, 3, None, 30, "entropy")]:
         X, y = _hw5_sample(X_loans, y_loans, n, d, rng)
         limit = "no depth limit" if max_depth is None else f"max_depth={max_depth}"
         cases.append(Case(f"{n} LendingClub loans, {d} columns, {limit}, min_samples_split={mss}, "
