@@ -111,8 +111,10 @@ def check_impurity(impurity: Callable, rng: RNGLike = 0) -> bool:
     entropy :math:`-\sum_k p_k \log_2 p_k` (with :math:`0 \log 0 = 0`) of class counts of shape ``(..., 2)``,
     :math:`p_k` = counts / their sum.
 
-    Against :func:`coursekit.trees.impurity`; recognises the entropy in nats, counts used as fractions,
-    :math:`\sum p_k^2`, a criterion that is ignored, and nan for an empty class. Use:
+    Against :func:`coursekit.trees.impurity`; recognises the mistakes of ``MISTAKES["impurity"]``
+    (:mod:`coursekit.grading.mistakes_hw5`): the entropy in nats or without its minus sign, counts used as
+    fractions, fractions over the whole array, :math:`\sum p_k^2`, an ignored criterion, nan for an empty
+    class. Use:
     ``assert grading.check_impurity(impurity)``.
     """
     rng = as_rng(rng)
@@ -146,8 +148,8 @@ def check_weighted_impurity(weighted_impurity: Callable, rng: RNGLike = 0) -> bo
     counts of shape ``(..., 2)``.
 
     Against :func:`coursekit.trees.weighted_impurity`; the notebook's ``impurity`` is replaced by a correct
-    one during the check. Recognises the plain mean of the two impurities, swapped shares, sizes instead of
-    shares, the impurity decrease, and an ignored criterion. Use:
+    one during the check. Recognises the plain mean or the sum of the two impurities, swapped shares, sizes
+    instead of shares, sizes summed over the batch, the impurity decrease, and an ignored criterion. Use:
     ``assert grading.check_weighted_impurity(weighted_impurity)``.
     """
     rng = as_rng(rng)
@@ -254,8 +256,9 @@ def check_best_split(best_split: Callable, rng: RNGLike = 0) -> bool:
     Hidden inputs: real LendingClub loans, small integer data with many ties, two equal columns, a tie between
     two thresholds, constant columns. Against :func:`coursekit.trees.best_split`; the notebook's ``impurity``
     and ``weighted_impurity`` are replaced by correct ones during the check. Recognises ties broken to the
-    last split, a split on a constant feature, the left or the right value instead of the midpoint, and the
-    unweighted mean of the children's impurities. Use: ``assert grading.check_best_split(best_split)``.
+    last split, a split on a constant feature, the left or the right value instead of the midpoint, the
+    unweighted mean of the children's impurities, None for a split without gain and a placeholder where no
+    split exists. Use: ``assert grading.check_best_split(best_split)``.
     """
     cases = _hw5_split_cases(as_rng(rng))
 
@@ -561,8 +564,9 @@ def check_adaboost_alpha(adaboost_alpha: Callable, rng: RNGLike = 0) -> bool:
 
     Against :func:`coursekit.boosting.weighted_error` and :func:`coursekit.boosting.adaboost_alpha`; weights
     that do not sum to 1 are among the inputs. Recognises an unweighted error rate, an error not divided by
-    the total weight, the 1/2 of the original AdaBoost, an inverted log and an error that counts the correct
-    samples. Use: ``assert grading.check_adaboost_alpha(adaboost_alpha)``.
+    the total weight or divided by n, the 1/2 of the original AdaBoost, an inverted log, the odds without
+    their log and an error that counts the correct samples. Use:
+    ``assert grading.check_adaboost_alpha(adaboost_alpha)``.
     """
     def call(fn, args, kwargs):
         out = fn(*args, **kwargs)
@@ -582,9 +586,10 @@ def check_update_weights(update_weights: Callable, rng: RNGLike = 0) -> bool:
     r"""Check ``update_weights(sample_weight, incorrect, alpha) -> (n,)``: SAMME's reweighting
     :math:`w_i \leftarrow w_i e^{\alpha [\text{wrong}_i]}`, renormalised to sum to 1.
 
-    Against :func:`coursekit.boosting.update_weights`; recognises weights not renormalised, the correct
-    samples multiplied by :math:`e^{-\alpha}` too, and a flipped sign. The input weights must not be changed
-    in place. Use: ``assert grading.check_update_weights(update_weights)``.
+    Against :func:`coursekit.boosting.update_weights`; recognises weights not renormalised or normalised
+    before the update, the correct samples multiplied by :math:`e^{-\alpha}` too, a flipped sign, a factor
+    :math:`\alpha` instead of :math:`e^\alpha`, and weights changed in place (they must not be). Use:
+    ``assert grading.check_update_weights(update_weights)``.
     """
     rng = as_rng(rng)
     cases = []
@@ -647,7 +652,8 @@ def check_staged_error(staged_error: Callable, rng: RNGLike = 0) -> bool:
 
     Hidden inputs: the votes and alphas of stumps boosted on LendingClub loans, random votes, equal alphas
     (ties), one learner. Against :func:`coursekit.boosting.staged_error`; recognises the error after the last
-    round only, an unweighted vote, the learners' own errors, ties given to class 1, and accuracies. Use:
+    round only (repeated or as one number), an unweighted vote, the learners' own errors, ties given to
+    class 1, the -1/+1 sign compared with 0/1 labels, and accuracies. Use:
     ``assert grading.check_staged_error(staged_error)``.
     """
     return compare(staged_error, _hw5_staged_ref, _hw5_staged_cases(as_rng(rng)), name="staged_error",

@@ -168,13 +168,12 @@ def _split_loop(X, y, criterion="gini", *, tie_last: bool = False, degenerate: b
 
 def on_nodes(rule: Callable) -> Callable:
     """``rule(depth, n_samples, node_impurity, max_depth, min_samples_split)`` applied to each node of a
-    list of ``(depth, n_samples, node_impurity)``: an array of 0/1. The result is marked ``grader_side``, so
-    that the check calls it directly (a student's function is called once per node)."""
+    list of ``(depth, n_samples, node_impurity)``: an array of 0/1 (the form in which the check compares the
+    answers of the student's ``stop_splitting``, called once per node)."""
 
     def apply(nodes, max_depth=None, min_samples_split=2):
         return np.array([float(rule(d, n, i, max_depth, min_samples_split)) for d, n, i in nodes])
 
-    apply.grader_side = True
     return apply
 
 
@@ -292,8 +291,11 @@ def _vote_margin(votes, alphas) -> np.ndarray:
 # The catalogue
 # ------------------------------------------------------------------------------------------------------------
 
-_CHILDREN_MEAN = lambda left, right, criterion="gini": (  # noqa: E731 - a one-line variant
-    _trees().impurity(left, criterion) + _trees().impurity(right, criterion)) / 2
+
+def _children_mean(left, right, criterion="gini"):
+    """The plain mean of the two children's impurities."""
+    return (_trees().impurity(left, criterion) + _trees().impurity(right, criterion)) / 2
+
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {
     "impurity": (
@@ -326,10 +328,10 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
     "weighted_impurity": (
         Mistake("impurity_not_weighted", "the weighted impurity is not weighted by the share of samples in "
                 "each child: it is (W_L / W) H(L) + (W_R / W) H(R), not the plain mean of H(L) and H(R)",
-                _CHILDREN_MEAN, section=SPLIT),
+                _children_mean, section=SPLIT),
         Mistake("impurities_summed", "you add up the two impurities, H(L) + H(R): weigh each child by its "
                 "share of the node's samples, (W_L / W) H(L) + (W_R / W) H(R)",
-                lambda left, right, criterion="gini": 2 * _CHILDREN_MEAN(left, right, criterion),
+                lambda left, right, criterion="gini": 2 * _children_mean(left, right, criterion),
                 section=SPLIT),
         Mistake("child_weights_swapped", "the two children's shares look swapped: H(L) is weighted by the "
                 "LEFT child's share W_L / W",
