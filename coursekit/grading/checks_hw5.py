@@ -5,15 +5,15 @@ reweighting, and the staged error of the ensemble. They run in the grader."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from coursekit._utils import RNGLike, as_rng
-from coursekit.grading.cases import Case, _kind, _leaves, _mismatch, _WrongOutput
-from coursekit.grading.diagnosers import Mismatch, add_diagnoser
+from coursekit.grading.cases import Case, _kind, _WrongOutput
 from coursekit.grading.engine import compare
+from coursekit.grading.mistakes_hw5 import MISTAKES, on_nodes
 
 # --- hw5-trees-boosting checks ---
 # hw5 (chapter book/trees.md): the Gini impurity and the entropy of class counts, the weighted impurity of
@@ -21,9 +21,10 @@ from coursekit.grading.engine import compare
 # the smallest threshold, constant features skipped), the early-stopping rule, a tree grown to a depth as
 # nested dicts, prediction with missing values routed by each node's learned branch, AdaBoost's weighted error
 # and vote, the reweighting of the samples, and the staged error of the ensemble. The references are
-# coursekit.trees and coursekit.boosting; the known-wrong variants are small loops written here, checked
-# against those references in tests/test_grading_hw5.py. Hidden inputs come from the real LendingClub loans
-# and credit applications (with their missing values) and from small constructed nodes with ties.
+# coursekit.trees and coursekit.boosting; the catalogue of known mistakes of each part (its hints, its
+# known-wrong variants, small loops checked against those references in tests/test_grading_hw5.py, and its
+# book sections) is coursekit.grading.mistakes_hw5. Hidden inputs come from the real LendingClub loans and
+# credit applications (with their missing values) and from small constructed nodes with ties.
 
 __all__ = [
     "check_impurity", "check_weighted_impurity", "check_best_split", "check_stop_splitting",
@@ -34,9 +35,6 @@ __all__ = [
 REFERENCE_MODULES = ("coursekit.trees", "coursekit.boosting")
 """The modules that hold the references of these checks: a sandboxed notebook graded by them cannot import
 them (see :func:`coursekit.grading.sandbox.build_view`)."""
-
-HW5_SEPARATION_RTOL = 1e-5
-"""Two known-wrong outputs closer than this on an input are not told apart there (neither is named)."""
 
 
 def _trees():
@@ -85,319 +83,11 @@ def _hw5_sample(X: np.ndarray, y: np.ndarray, n: int, d: int, rng: np.random.Gen
     return X[np.ix_(rows, cols)].copy(), y[rows].copy()
 
 
-# ------------------------------------------------------------------------------------------------------------
-# Helpers of the diagnosis
-# ------------------------------------------------------------------------------------------------------------
-
-
-class _Ambiguous(Exception):
-    """Raised by a variant whose output on this input equals another variant's: the evidence does not
-    separate the two mistakes, so neither is named from this input."""
-
-
-def _separated(variants: Mapping[str, Callable], normalize: Callable[[Any], Any]) -> dict[str, Callable]:
-    """The variants, each refusing (``_Ambiguous``) an input on which another variant gives the same output
-    (at :data:`HW5_SEPARATION_RTOL`): a diagnoser then names a mistake only where it alone explains the
-    student's output."""
-
-    def outputs(args: tuple, kwargs: dict) -> dict[str, Any]:
-        out = {}
-        for key, f in variants.items():
-            try:
-                out[key] = normalize(f(*args, **kwargs))
-            except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing here
-                continue
-        return out
-
-    def wrap(key: str) -> Callable:
-        def variant(*args: Any, **kwargs: Any) -> Any:
-            out = outputs(args, kwargs)
-            if key not in out:
-                raise _Ambiguous(key)
-            if any(other != key and _mismatch(value, out[key], HW5_SEPARATION_RTOL, 1e-12) is None
-                   for other, value in out.items()):
-                raise _Ambiguous(key)
-            return variants[key](*args, **kwargs)
-
-        variant.__name__ = key
-        return variant
-
-    return {key: wrap(key) for key in variants}
-
-
 def _as_floats(out: Any, what: str) -> np.ndarray:
     try:
         return np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError):
         raise _WrongOutput(f"returns {_kind(out)}, not {what}") from None
-
-
-# ------------------------------------------------------------------------------------------------------------
-# Diagnosers
-# ------------------------------------------------------------------------------------------------------------
-
-
-def _zero_log_zero(m: Mismatch) -> bool:
-    g, e = _leaves(m.got), _leaves(m.expected)
-    return (m.case.kwargs.get("criterion") == "entropy" and len(g) == len(e) == 1 and g[0].shape == e[0].shape
-            and bool(np.any(np.isnan(g[0]) & np.isfinite(e[0]))))
-
-
-def _hw5_split_neighbours(m: Mismatch) -> tuple[float, float] | None:
-    """(left, right) values of the gap of the expected split: the largest value of the feature that goes left
-    and the smallest that goes right."""
-    got, exp = m.got, m.expected
-    if not (isinstance(got, tuple) and isinstance(exp, tuple) and len(got) == len(exp) == 3):
-        return None
-    feature, threshold = int(exp[0]), float(exp[1])
-    if feature < 0 or float(got[0]) != feature or not m.close(got[2], exp[2]):
-        return None
-    x = np.asarray(m.case.args[0], dtype=np.float64)[:, feature]
-    return float(x[x <= threshold].max()), float(x[x > threshold].min())
-
-
-def _threshold_left_value(m: Mismatch) -> bool:
-    pair = _hw5_split_neighbours(m)
-    return pair is not None and m.close(float(m.got[1]), pair[0])
-
-
-def _threshold_right_value(m: Mismatch) -> bool:
-    pair = _hw5_split_neighbours(m)
-    return pair is not None and m.close(float(m.got[1]), pair[1])
-
-
-def _no_split_not_none(m: Mismatch) -> str | None:
-    got, exp = m.got, m.expected
-    if not (isinstance(got, tuple) and isinstance(exp, tuple) and len(got) == len(exp) == 3):
-        return None
-    if float(exp[0]) == -1:
-        return ("every feature of this node is constant, so no split exists (Expected (-1, 0, 0) stands for "
-                "None): return None; a 'split' that sends every sample to one child is no split")
-    if float(got[0]) == -1 and float(exp[0]) != -1:
-        return "you return None, but this node has a feature with two distinct values: it can be split"
-    return None
-
-
-def _stop_max_depth_none(m: Mismatch) -> bool:
-    return isinstance(m.error, TypeError) and m.case.kwargs.get("max_depth", 0) is None
-
-
-def _tree_depth(m: Mismatch) -> str | None:
-    got, exp = m.got, m.expected
-    if not (isinstance(got, tuple) and isinstance(exp, tuple) and len(got) == len(exp) == 4):
-        return None
-    max_depth = m.case.kwargs.get("max_depth")
-    if max_depth is not None and got[0] > max_depth:
-        return (f"your tree is {int(got[0])} levels deep but max_depth = {max_depth}: the root has depth 0, "
-                "and a node at depth max_depth is a leaf")
-    return None
-
-
-def _proba_shape(m: Mismatch) -> str | None:
-    g, e = _leaves(m.got), _leaves(m.expected)
-    if len(g) != 1 or len(e) != 1 or e[0].ndim != 2 or g[0].shape != e[0].shape[:1]:
-        return None
-    if m.close(g[0], e[0][:, 1]):
-        return ("you return P(class 1) only: return both columns, shape (n, 2), the class fractions of each "
-                "row's leaf")
-    if m.close(g[0], np.argmax(e[0], axis=1)):
-        return "you return the predicted class: return the class probabilities of the leaf, shape (n, 2)"
-    return None
-
-
-def _last_round_only(m: Mismatch) -> str | None:
-    g, e = _leaves(m.got), _leaves(m.expected)
-    if len(g) != 1 or len(e) != 1 or e[0].ndim != 1 or e[0].size < 2 or np.allclose(e[0], e[0][-1]):
-        return None
-    if g[0].size == 1 and m.close(float(g[0].ravel()[0]), e[0][-1]):
-        return ("staged error counted after the last round only: return one error per round t = 1..T (the "
-                "ensemble of the first t learners), shape (T,)")
-    if g[0].shape == e[0].shape and m.close(g[0], np.full_like(e[0], e[0][-1])):
-        return ("staged error counted after the last round only: entry t - 1 is the error of the ensemble of "
-                "the FIRST t learners, not of all T")
-    return None
-
-
-_HW5_HINTS: dict[str, tuple[str, Callable[[Mismatch], bool | str | None] | None]] = {
-    # impurity
-    "entropy_natural_log": (
-        "the entropy is in nats: the course measures it in bits, -sum_k p_k log2(p_k) (np.log2, not np.log)",
-        None),
-    "impurity_counts_not_fractions": (
-        "the impurity is computed from the counts, not from the class fractions p_k = counts / total",
-        None),
-    "gini_is_purity": (
-        "this is sum_k p_k^2 (the purity): the Gini impurity is 1 - sum_k p_k^2",
-        None),
-    "criterion_ignored": (
-        "the criterion argument seems to be ignored: criterion='entropy' asks for the entropy, 'gini' for "
-        "the Gini impurity",
-        None),
-    "zero_log_zero": (
-        "nan for a class with no sample: 0 log 0 counts as 0 in the entropy (compute the log of the nonzero "
-        "fractions only, e.g. np.log2(np.where(p > 0, p, 1)))",
-        _zero_log_zero),
-    # weighted impurity
-    "impurity_not_weighted": (
-        "the weighted impurity is not weighted by the share of samples in each child: it is "
-        "(W_L / W) H(L) + (W_R / W) H(R), not the plain mean of H(L) and H(R)",
-        None),
-    "child_weights_swapped": (
-        "the two children's shares look swapped: H(L) is weighted by the LEFT child's share W_L / W",
-        None),
-    "shares_not_normalized": (
-        "the children are weighted by their sizes W_L and W_R but not divided by the node's total W = W_L + "
-        "W_R: use the shares W_L / W and W_R / W",
-        None),
-    "returns_decrease": (
-        "this is the impurity decrease H(parent) - weighted impurity: return the weighted impurity of the "
-        "children itself",
-        None),
-    # best split
-    "split_tie_last": (
-        "ties between thresholds broken differently: when two splits are equally good keep the FIRST one, "
-        "the lowest feature and then the smallest threshold (update the best only on a strict improvement, "
-        "<)",
-        None),
-    "split_constant_feature": (
-        "a split on a constant feature (or at a feature's largest value) sends every sample to one child: it "
-        "is no split. Skip features with a single distinct value; a threshold must have samples on both "
-        "sides",
-        None),
-    "threshold_left_value": (
-        "the midpoint threshold vs the left value: you return x_i, the largest value that goes left; the "
-        "threshold is half-way between consecutive distinct values, (x_i + x_(i+1)) / 2",
-        _threshold_left_value),
-    "threshold_right_value": (
-        "the threshold is the right value x_(i+1): with the rule x <= threshold that value would go left; "
-        "the threshold is half-way between consecutive distinct values, (x_i + x_(i+1)) / 2",
-        _threshold_right_value),
-    "split_unweighted": (
-        "the split minimizes the plain mean of the children's impurities: minimize the WEIGHTED impurity "
-        "(W_L / W) H(L) + (W_R / W) H(R)",
-        None),
-    "no_split_not_none": (
-        "return None when no feature can be split",
-        _no_split_not_none),
-    # stop_splitting
-    "stop_one_level_deep": (
-        "one level too deep: a node at depth == max_depth is a leaf (the root has depth 0): "
-        "depth >= max_depth",
-        None),
-    "stop_one_level_early": (
-        "one level too early: a node is a leaf when depth >= max_depth, not depth >= max_depth - 1 (the root "
-        "has depth 0, so max_depth = 1 gives a stump)",
-        None),
-    "stop_min_split_inclusive": (
-        "a node with exactly min_samples_split samples may still be split: it is a leaf when n_samples < "
-        "min_samples_split, not <=",
-        None),
-    "stop_ignores_purity": (
-        "a pure node (impurity 0) must be a leaf: there is nothing left to separate",
-        None),
-    "stop_inverted": (
-        "the answer is inverted: return True when the node must be a LEAF (stop), False when it may be split",
-        None),
-    "stop_max_depth_none": (
-        "max_depth=None means no depth limit: test `max_depth is not None and depth >= max_depth`",
-        _stop_max_depth_none),
-    # build_tree
-    "tree_too_deep": (
-        "the tree is one level too deep: a node at depth max_depth is a leaf (the root has depth 0); pass "
-        "depth + 1 to the children",
-        _tree_depth),
-    "tree_too_shallow": (
-        "the tree is one level too shallow: the root has depth 0 and its children depth 1; a node becomes a "
-        "leaf at depth max_depth",
-        None),
-    "children_swapped": (
-        "the children are swapped: 'left' holds the samples with x[feature] <= threshold, 'right' the others",
-        None),
-    "leaf_majority_class": (
-        "the leaves hold the majority class as 0/1: a leaf's 'value' is the class fractions of its training "
-        "samples, np.bincount(y, minlength=2) / len(y)",
-        None),
-    "leaf_counts": (
-        "the leaves hold class counts: a leaf's 'value' is the class FRACTIONS, counts / their sum",
-        None),
-    "ignores_min_samples_split": (
-        "min_samples_split seems to be ignored: pass it on to stop_splitting (and to the recursive calls)",
-        None),
-    "splits_pure_nodes": (
-        "pure nodes are split further: a node whose impurity is 0 is a leaf (use stop_splitting)",
-        None),
-    # predict_proba
-    "missing_always_left": (
-        "missing values always go left instead of the learned branch: a NaN follows node['missing_left'] "
-        "(left if True, right if False)",
-        None),
-    "missing_always_right": (
-        "missing values always go right: NaN <= threshold is False in NumPy, so a NaN never goes left by "
-        "itself; send it left when node['missing_left'] is True",
-        None),
-    "missing_branch_reversed": (
-        "missing values take the opposite branch: node['missing_left'] True means a NaN goes LEFT",
-        None),
-    "predict_strict_threshold": (
-        "a value equal to the threshold goes left: the rule is x <= threshold, not x < threshold",
-        None),
-    "proba_shape": (
-        "return the class probabilities, shape (n, 2)",
-        _proba_shape),
-    # adaboost_alpha
-    "alpha_unweighted_error": (
-        "α uses the error rate without the weights: the weighted error is eps = sum_i w_i [wrong_i] / sum_i "
-        "w_i, and alpha = log((1 - eps) / eps) is computed from it",
-        None),
-    "error_not_normalized": (
-        "the weighted error is not divided by the total weight: eps = sum_i w_i [wrong_i] / sum_i w_i (the "
-        "weights need not sum to 1)",
-        None),
-    "alpha_half": (
-        "this is 1/2 log((1 - eps) / eps), the vote of the original two-class AdaBoost: the course's SAMME "
-        "vote is alpha = log((1 - eps) / eps), without the 1/2",
-        None),
-    "alpha_inverted": (
-        "alpha has the wrong sign: alpha = log((1 - eps) / eps) is positive for a learner better than chance "
-        "(eps < 1/2)",
-        None),
-    "error_counts_correct": (
-        "the error counts the correctly classified samples: eps sums the weights where the learner is WRONG",
-        None),
-    # update_weights
-    "weights_not_renormalized": (
-        "the weights are not renormalised after the update: divide by their sum, so that they sum to 1",
-        None),
-    "update_both_directions": (
-        "the correct samples are multiplied by e^(-alpha) too: SAMME multiplies the misclassified samples by "
-        "e^alpha and leaves the others (before renormalising); e^(±alpha) is the original AdaBoost with its "
-        "alpha halved",
-        None),
-    "update_sign_flipped": (
-        "the misclassified samples lose weight: they must GAIN weight, w_i * e^alpha where the learner is "
-        "wrong",
-        None),
-    # staged_error
-    "staged_last_only": (
-        "staged error counted after the last round only",
-        _last_round_only),
-    "staged_unweighted_vote": (
-        "the learners' votes are not weighted by their alphas: the ensemble of t learners predicts the class "
-        "with the largest sum of alpha_s over the learners s <= t that vote for it",
-        None),
-    "staged_learner_errors": (
-        "these are the errors of each learner on its own: entry t - 1 is the error of the ENSEMBLE of the "
-        "first t learners (their weighted vote)",
-        None),
-    "staged_ties_to_one": (
-        "on a tie of the weighted votes the ensemble predicts class 0 (the first class, as np.argmax), not 1",
-        None),
-    "staged_accuracy": (
-        "these are accuracies: the error is the fraction of wrong predictions, 1 - accuracy",
-        None),
-}
-for _name, (_hint, _detect) in _HW5_HINTS.items():
-    add_diagnoser(_name, _hint, _detect)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -421,12 +111,13 @@ def check_impurity(impurity: Callable, rng: RNGLike = 0) -> bool:
     entropy :math:`-\sum_k p_k \log_2 p_k` (with :math:`0 \log 0 = 0`) of class counts of shape ``(..., 2)``,
     :math:`p_k` = counts / their sum.
 
-    Against :func:`coursekit.trees.impurity`; recognises the entropy in nats, counts used as fractions,
-    :math:`\sum p_k^2`, a criterion that is ignored, and nan for an empty class. Use:
+    Against :func:`coursekit.trees.impurity`; recognises the mistakes of ``MISTAKES["impurity"]``
+    (:mod:`coursekit.grading.mistakes_hw5`): the entropy in nats or without its minus sign, counts used as
+    fractions, fractions over the whole array, :math:`\sum p_k^2`, an ignored criterion, nan for an empty
+    class. Use:
     ``assert grading.check_impurity(impurity)``.
     """
     rng = as_rng(rng)
-    trees = _trees()
     cases = []
     for criterion in ("gini", "entropy"):
         a = int(rng.integers(15, 40))
@@ -444,25 +135,7 @@ def check_impurity(impurity: Callable, rng: RNGLike = 0) -> bool:
                  (rng.uniform(0.01, 1.0, size=(2, 3, 2)),), {"criterion": criterion}),
         ]
 
-    def counts_as_fractions(counts, criterion="gini"):
-        counts = np.asarray(counts, dtype=np.float64)
-        if criterion == "gini":
-            return 1 - np.sum(counts**2, axis=-1)
-        with np.errstate(all="ignore"):
-            logs = np.log2(np.where(counts > 0, counts, 1))
-            return -np.sum(np.where(counts > 0, counts * logs, 0), axis=-1)
-
-    variants = {
-        "entropy_natural_log": lambda counts, criterion="gini":
-            trees.impurity(counts, criterion) * (np.log(2) if criterion == "entropy" else 1.0),
-        "impurity_counts_not_fractions": counts_as_fractions,
-        "gini_is_purity": lambda counts, criterion="gini":
-            1 - trees.gini(counts) if criterion == "gini" else trees.entropy(counts),
-        "criterion_ignored": lambda counts, criterion="gini": trees.gini(counts),
-    }
-    return compare(impurity, _hw5_impurity_ref, cases, name="impurity",
-                   diagnosers=("zero_log_zero", *variants),
-                   variants=_separated(variants, lambda out: np.asarray(out, dtype=np.float64)))
+    return compare(impurity, _hw5_impurity_ref, cases, name="impurity", mistakes=MISTAKES["impurity"])
 
 
 def _hw5_weighted_ref(left, right, criterion="gini"):
@@ -475,12 +148,11 @@ def check_weighted_impurity(weighted_impurity: Callable, rng: RNGLike = 0) -> bo
     counts of shape ``(..., 2)``.
 
     Against :func:`coursekit.trees.weighted_impurity`; the notebook's ``impurity`` is replaced by a correct
-    one during the check. Recognises the plain mean of the two impurities, swapped shares, sizes instead of
-    shares, the impurity decrease, and an ignored criterion. Use:
+    one during the check. Recognises the plain mean or the sum of the two impurities, swapped shares, sizes
+    instead of shares, sizes summed over the batch, the impurity decrease, and an ignored criterion. Use:
     ``assert grading.check_weighted_impurity(weighted_impurity)``.
     """
     rng = as_rng(rng)
-    trees = _trees()
     cases = []
     for criterion in ("gini", "entropy"):
         big, small = int(rng.integers(20, 40)), int(rng.integers(3, 8))
@@ -497,33 +169,8 @@ def check_weighted_impurity(weighted_impurity: Callable, rng: RNGLike = 0) -> bo
                  {"criterion": criterion}),
         ]
 
-    def mean(left, right, criterion="gini"):
-        return (trees.impurity(left, criterion) + trees.impurity(right, criterion)) / 2
-
-    def shares(left, right, criterion="gini", swap=False, normalize=True):
-        left, right = np.asarray(left, float), np.asarray(right, float)
-        wl, wr = left.sum(axis=-1), right.sum(axis=-1)
-        if swap:
-            wl, wr = wr, wl
-        total = wl + wr if normalize else 1.0
-        return (wl * trees.impurity(left, criterion) + wr * trees.impurity(right, criterion)) / total
-
-    variants = {
-        "impurity_not_weighted": mean,
-        "child_weights_swapped": lambda left, right, criterion="gini":
-            shares(left, right, criterion, swap=True),
-        "shares_not_normalized": lambda left, right, criterion="gini":
-            shares(left, right, criterion, normalize=False),
-        "returns_decrease": lambda left, right, criterion="gini":
-            trees.impurity(np.asarray(left) + np.asarray(right), criterion)
-            - trees.weighted_impurity(left, right, criterion),
-        "criterion_ignored": lambda left, right, criterion="gini":
-            trees.weighted_impurity(left, right, "gini"),
-    }
     return compare(weighted_impurity, _hw5_weighted_ref, cases, name="weighted_impurity",
-                   diagnosers=tuple(variants),
-                   variants=_separated(variants, lambda out: np.asarray(out, dtype=np.float64)),
-                   depends={"impurity": _hw5_impurity_ref})
+                   mistakes=MISTAKES["weighted_impurity"], depends={"impurity": _hw5_impurity_ref})
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -538,35 +185,6 @@ def _hw5_best_split_ref(X, y, criterion="gini"):
     if split.feature < 0:
         return None
     return int(split.feature), float(split.threshold), float(split.child_impurity)
-
-
-def _hw5_split_loop(X, y, criterion="gini", *, tie_last: bool = False, degenerate: bool = False,
-                    mode: str = "mid", unweighted: bool = False):
-    """The best split by a plain loop over features and thresholds, with the known mistakes as options:
-    ``tie_last`` (the last of equally good splits), ``degenerate`` (the largest value as a threshold, which
-    sends every sample left), ``mode`` ("mid", "left" or "right" value of the gap), ``unweighted`` (the mean
-    of the children's impurities)."""
-    trees = _trees()
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
-    best, best_score = None, np.inf
-    for j in range(X.shape[1]):
-        values = np.unique(X[:, j])
-        gaps = [(a, b) for a, b in zip(values[:-1], values[1:], strict=True)]
-        if degenerate:
-            gaps.append((values[-1], np.inf))
-        for a, b in gaps:
-            s = a / 2 + b / 2 if np.isfinite(b) else a
-            goes_left = X[:, j] <= s
-            left = np.bincount(y[goes_left], minlength=2).astype(float)
-            right = np.bincount(y[~goes_left], minlength=2).astype(float)
-            if unweighted:
-                score = float((trees.impurity(left, criterion) + trees.impurity(right, criterion)) / 2)
-            else:
-                score = float(trees.weighted_impurity(left, right, criterion))
-            if score < best_score or (tie_last and score == best_score):
-                shown = {"mid": s, "left": a, "right": b if np.isfinite(b) else a}[mode]
-                best, best_score = (j, float(shown), score), score
-    return best
 
 
 def _hw5_split_out(out: Any) -> tuple[float, float, float]:
@@ -638,24 +256,17 @@ def check_best_split(best_split: Callable, rng: RNGLike = 0) -> bool:
     Hidden inputs: real LendingClub loans, small integer data with many ties, two equal columns, a tie between
     two thresholds, constant columns. Against :func:`coursekit.trees.best_split`; the notebook's ``impurity``
     and ``weighted_impurity`` are replaced by correct ones during the check. Recognises ties broken to the
-    last split, a split on a constant feature, the left or the right value instead of the midpoint, and the
-    unweighted mean of the children's impurities. Use: ``assert grading.check_best_split(best_split)``.
+    last split, a split on a constant feature, the left or the right value instead of the midpoint, the
+    unweighted mean of the children's impurities, None for a split without gain and a placeholder where no
+    split exists. Use: ``assert grading.check_best_split(best_split)``.
     """
     cases = _hw5_split_cases(as_rng(rng))
 
     def call(fn, args, kwargs):
         return _hw5_split_out(fn(*args, **kwargs))
 
-    variants = {
-        "split_tie_last": functools.partial(_hw5_split_loop, tie_last=True),
-        "split_constant_feature": functools.partial(_hw5_split_loop, degenerate=True),
-        "split_unweighted": functools.partial(_hw5_split_loop, unweighted=True),
-    }
-    return compare(best_split, _hw5_best_split_ref, cases, name="best_split",
-                   diagnosers=("no_split_not_none", "threshold_left_value", "threshold_right_value",
-                               *variants),
-                   variants=_separated(variants, _hw5_split_out), call=call,
-                   depends={"impurity": _hw5_impurity_ref, "weighted_impurity": _hw5_weighted_ref})
+    return compare(best_split, _hw5_best_split_ref, cases, name="best_split", mistakes=MISTAKES["best_split"],
+                   call=call, depends={"impurity": _hw5_impurity_ref, "weighted_impurity": _hw5_weighted_ref})
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -666,16 +277,6 @@ def check_best_split(best_split: Callable, rng: RNGLike = 0) -> bool:
 def _hw5_stop_ref(depth, n_samples, node_impurity, max_depth=None, min_samples_split=2):
     return _trees().stop_splitting(depth, n_samples, node_impurity, max_depth=max_depth,
                                    min_samples_split=min_samples_split)
-
-
-def _hw5_on_nodes(rule: Callable) -> Callable:
-    """``rule(depth, n_samples, node_impurity, max_depth, min_samples_split)`` applied to each node of a
-    list of ``(depth, n_samples, node_impurity)``: an array of 0/1."""
-
-    def on_nodes(nodes, max_depth=None, min_samples_split=2):
-        return np.array([float(rule(d, n, i, max_depth, min_samples_split)) for d, n, i in nodes])
-
-    return on_nodes
 
 
 def _hw5_stop_cases(rng: np.random.Generator) -> list[Case]:
@@ -715,8 +316,6 @@ def check_stop_splitting(stop_splitting: Callable, rng: RNGLike = 0) -> bool:
     answer and ``max_depth=None`` compared with a number. Use:
     ``assert grading.check_stop_splitting(stop_splitting)``.
     """
-    ref = _hw5_stop_ref
-
     def student_rule(fn):
         def rule(d, n, i, max_depth, min_samples_split):
             out = fn(d, n, i, max_depth=max_depth, min_samples_split=min_samples_split)
@@ -726,26 +325,16 @@ def check_stop_splitting(stop_splitting: Callable, rng: RNGLike = 0) -> bool:
 
         return rule
 
+    reference = on_nodes(_hw5_stop_ref)
+    ours = (reference, *(m.variant for m in MISTAKES["stop_splitting"] if m.variant is not None))
+
     def call(fn, args, kwargs):
-        if any(fn is ours for ours in (reference, *wrapped.values())):
+        if any(fn is f for f in ours):  # the reference and the variants answer for the whole list of nodes
             return fn(*args, **kwargs)
-        return _hw5_on_nodes(student_rule(fn))(*args, **kwargs)
+        return on_nodes(student_rule(fn))(*args, **kwargs)
 
-    def shift_depth(k):
-        return lambda d, n, i, max_depth, mss: ref(d, n, i, None if max_depth is None else max_depth + k, mss)
-
-    variants = {
-        "stop_one_level_deep": _hw5_on_nodes(shift_depth(1)),
-        "stop_one_level_early": _hw5_on_nodes(shift_depth(-1)),
-        "stop_min_split_inclusive": _hw5_on_nodes(lambda d, n, i, max_depth, mss:
-                                                  ref(d, n, i, max_depth, mss + 1)),
-        "stop_ignores_purity": _hw5_on_nodes(lambda d, n, i, max_depth, mss: ref(d, n, 0.5, max_depth, mss)),
-        "stop_inverted": _hw5_on_nodes(lambda d, n, i, max_depth, mss: not ref(d, n, i, max_depth, mss)),
-    }
-    reference = _hw5_on_nodes(ref)
-    wrapped = _separated(variants, lambda out: np.asarray(out, dtype=np.float64))
     return compare(stop_splitting, reference, _hw5_stop_cases(as_rng(rng)), name="stop_splitting",
-                   diagnosers=("stop_max_depth_none", *variants), variants=wrapped, call=call)
+                   mistakes=MISTAKES["stop_splitting"], call=call)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -826,41 +415,12 @@ def _hw5_build_ref(X, y, max_depth=None, min_samples_split=2, criterion="gini"):
     return _hw5_tree_to_dict(tree)
 
 
-def _hw5_grow(X, y, max_depth=None, min_samples_split=2, criterion="gini", *, depth_shift: int = 0,
-              swap: bool = False, leaf: str = "fractions", ignore_purity: bool = False,
-              ignore_min_split: bool = False, depth: int = 0) -> dict:
-    """A tree grown by recursion with the reference's split and stopping rule, and the known mistakes as
-    options: ``depth_shift`` (max_depth off by one), ``swap`` (children swapped), ``leaf`` ("fractions",
-    "majority" or "counts"), ``ignore_purity``, ``ignore_min_split``."""
-    trees = _trees()
-    counts = np.bincount(y, minlength=2).astype(float)
-    limit = None if max_depth is None else max_depth + depth_shift
-    node_impurity = 0.5 if ignore_purity else float(trees.impurity(counts, criterion))
-    stop = trees.stop_splitting(depth, len(y), node_impurity, max_depth=limit,
-                                min_samples_split=2 if ignore_min_split else min_samples_split)
-    split = None if stop else _hw5_best_split_ref(X, y, criterion)
-    if split is None:
-        value = {"fractions": counts / counts.sum(), "counts": counts,
-                 "majority": np.eye(2)[int(np.argmax(counts))]}[leaf]
-        return {"value": value}
-    feature, threshold, _ = split
-    goes_left = X[:, feature] <= threshold
-    options = dict(depth_shift=depth_shift, swap=swap, leaf=leaf, ignore_purity=ignore_purity,
-                   ignore_min_split=ignore_min_split, depth=depth + 1)
-    left = _hw5_grow(X[goes_left], y[goes_left], max_depth, min_samples_split, criterion, **options)
-    right = _hw5_grow(X[~goes_left], y[~goes_left], max_depth, min_samples_split, criterion, **options)
-    if swap:
-        left, right = right, left
-    return {"feature": feature, "threshold": threshold, "missing_left": bool(goes_left.sum() > len(y) / 2),
-            "left": left, "right": right}
-
-
 def _hw5_build_cases(rng: np.random.Generator) -> list[Case]:
     X_loans, y_loans = _hw5_loans()
     cases = []
     for n, d, max_depth, mss, criterion in [(60, 3, 2, 2, "gini"), (80, 4, 3, 2, "entropy"),
                                             (50, 3, 1, 2, "gini"), (90, 3, 3, 20, "gini"),
-                                            (70, 2, None, 12, "gini")]:
+                                            (70, 2, None, 12, "gini"), (80, 3, None, 30, "entropy")]:
         X, y = _hw5_sample(X_loans, y_loans, n, d, rng)
         limit = "no depth limit" if max_depth is None else f"max_depth={max_depth}"
         cases.append(Case(f"{n} LendingClub loans, {d} columns, {limit}, min_samples_split={mss}, "
@@ -892,23 +452,10 @@ def check_build_tree(build_tree: Callable, rng: RNGLike = 0) -> bool:
     def call(fn, args, kwargs):
         return _hw5_canonical(fn(*args, **kwargs))
 
-    def with_options(**options):
-        return lambda X, y, max_depth=None, min_samples_split=2, criterion="gini": _hw5_grow(
-            X, y, max_depth, min_samples_split, criterion, **options)
-
-    variants = {
-        "tree_too_deep": with_options(depth_shift=1),
-        "tree_too_shallow": with_options(depth_shift=-1),
-        "children_swapped": with_options(swap=True),
-        "leaf_majority_class": with_options(leaf="majority"),
-        "leaf_counts": with_options(leaf="counts"),
-        "ignores_min_samples_split": with_options(ignore_min_split=True),
-        "splits_pure_nodes": with_options(ignore_purity=True),
-    }
     stand_ins = {"impurity": _hw5_impurity_ref, "weighted_impurity": _hw5_weighted_ref,
                  "best_split": _hw5_best_split_ref, "stop_splitting": _hw5_stop_ref}
-    return compare(build_tree, _hw5_build_ref, cases, name="build_tree", diagnosers=tuple(variants),
-                   variants=_separated(variants, _hw5_canonical), call=call, depends=stand_ins)
+    return compare(build_tree, _hw5_build_ref, cases, name="build_tree", mistakes=MISTAKES["build_tree"],
+                   call=call, depends=stand_ins)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -918,25 +465,6 @@ def check_build_tree(build_tree: Callable, rng: RNGLike = 0) -> bool:
 
 def _hw5_predict_ref(tree, X):
     return _trees().predict_proba(_hw5_dict_to_tree(tree), np.asarray(X, dtype=np.float64))
-
-
-def _hw5_predict_loop(tree, X, *, missing: str = "learned", strict: bool = False):
-    """Row by row descent with the known mistakes as options: ``missing`` ("learned", "left", "right",
-    "reversed") and ``strict`` (x < threshold goes left)."""
-    X = np.asarray(X, dtype=np.float64)
-    out = np.zeros((X.shape[0], 2))
-    for i, x in enumerate(X):
-        node = tree
-        while "value" not in node:
-            v = x[node["feature"]]
-            if np.isnan(v):
-                go_left = {"learned": node["missing_left"], "left": True, "right": False,
-                           "reversed": not node["missing_left"]}[missing]
-            else:
-                go_left = v < node["threshold"] if strict else v <= node["threshold"]
-            node = node["left"] if go_left else node["right"]
-        out[i] = node["value"]
-    return out
 
 
 def _hw5_predict_cases(rng: np.random.Generator) -> list[Case]:
@@ -992,15 +520,8 @@ def check_predict_proba_missing(predict_proba: Callable, rng: RNGLike = 0) -> bo
     is the predicted class or P(class 1) only. Use:
     ``assert grading.check_predict_proba_missing(predict_proba)``.
     """
-    variants = {
-        "missing_always_left": functools.partial(_hw5_predict_loop, missing="left"),
-        "missing_always_right": functools.partial(_hw5_predict_loop, missing="right"),
-        "missing_branch_reversed": functools.partial(_hw5_predict_loop, missing="reversed"),
-        "predict_strict_threshold": functools.partial(_hw5_predict_loop, strict=True),
-    }
     return compare(predict_proba, _hw5_predict_ref, _hw5_predict_cases(as_rng(rng)), name="predict_proba",
-                   diagnosers=("proba_shape", *variants),
-                   variants=_separated(variants, lambda out: np.asarray(out, dtype=np.float64)))
+                   mistakes=MISTAKES["predict_proba"])
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -1043,8 +564,9 @@ def check_adaboost_alpha(adaboost_alpha: Callable, rng: RNGLike = 0) -> bool:
 
     Against :func:`coursekit.boosting.weighted_error` and :func:`coursekit.boosting.adaboost_alpha`; weights
     that do not sum to 1 are among the inputs. Recognises an unweighted error rate, an error not divided by
-    the total weight, the 1/2 of the original AdaBoost, an inverted log and an error that counts the correct
-    samples. Use: ``assert grading.check_adaboost_alpha(adaboost_alpha)``.
+    the total weight or divided by n, the 1/2 of the original AdaBoost, an inverted log, the odds without
+    their log and an error that counts the correct samples. Use:
+    ``assert grading.check_adaboost_alpha(adaboost_alpha)``.
     """
     def call(fn, args, kwargs):
         out = fn(*args, **kwargs)
@@ -1052,19 +574,8 @@ def check_adaboost_alpha(adaboost_alpha: Callable, rng: RNGLike = 0) -> bool:
             raise _WrongOutput(f"returns {_kind(out)}: return the pair (error, alpha)")
         return float(_as_floats(out[0], "a number")), float(_as_floats(out[1], "a number"))
 
-    def from_error(error):
-        with np.errstate(all="ignore"):
-            return error, float(np.log((1 - error) / error))
-
-    variants = {
-        "alpha_unweighted_error": lambda wrong, w: from_error(float(np.mean(wrong))),
-        "error_not_normalized": lambda wrong, w: from_error(float(np.sum(np.asarray(w) * wrong))),
-        "alpha_half": lambda wrong, w: (_hw5_alpha_ref(wrong, w)[0], _hw5_alpha_ref(wrong, w)[1] / 2),
-        "alpha_inverted": lambda wrong, w: (_hw5_alpha_ref(wrong, w)[0], -_hw5_alpha_ref(wrong, w)[1]),
-        "error_counts_correct": lambda wrong, w: from_error(1 - _hw5_alpha_ref(wrong, w)[0]),
-    }
     return compare(adaboost_alpha, _hw5_alpha_ref, _hw5_alpha_cases(as_rng(rng)), name="adaboost_alpha",
-                   diagnosers=tuple(variants), variants=_separated(variants, lambda out: out), call=call)
+                   mistakes=MISTAKES["adaboost_alpha"], call=call)
 
 
 def _hw5_update_ref(sample_weight, incorrect, alpha):
@@ -1075,9 +586,10 @@ def check_update_weights(update_weights: Callable, rng: RNGLike = 0) -> bool:
     r"""Check ``update_weights(sample_weight, incorrect, alpha) -> (n,)``: SAMME's reweighting
     :math:`w_i \leftarrow w_i e^{\alpha [\text{wrong}_i]}`, renormalised to sum to 1.
 
-    Against :func:`coursekit.boosting.update_weights`; recognises weights not renormalised, the correct
-    samples multiplied by :math:`e^{-\alpha}` too, and a flipped sign. The input weights must not be changed
-    in place. Use: ``assert grading.check_update_weights(update_weights)``.
+    Against :func:`coursekit.boosting.update_weights`; recognises weights not renormalised or normalised
+    before the update, the correct samples multiplied by :math:`e^{-\alpha}` too, a flipped sign, a factor
+    :math:`\alpha` instead of :math:`e^\alpha`, and weights changed in place (they must not be). Use:
+    ``assert grading.check_update_weights(update_weights)``.
     """
     rng = as_rng(rng)
     cases = []
@@ -1099,17 +611,8 @@ def check_update_weights(update_weights: Callable, rng: RNGLike = 0) -> bool:
     cases.append(Case("some weights are exactly 0", (w / w.sum(), np.arange(12) % 3 == 0, 1.2), n=12))
     cases.append(Case("no mistake at all", (np.full(6, 1 / 6), np.zeros(6, dtype=bool), 0.8), n=6))
 
-    def not_renormalized(w, wrong, alpha):
-        return np.asarray(w, float) * np.exp(alpha * np.asarray(wrong, float))
-
-    def both(w, wrong, alpha):
-        new = np.asarray(w, float) * np.exp(alpha * np.where(wrong, 1.0, -1.0))
-        return new / new.sum()
-
-    variants = {"weights_not_renormalized": not_renormalized, "update_both_directions": both,
-                "update_sign_flipped": lambda w, wrong, alpha: _hw5_update_ref(w, wrong, -alpha)}
-    return compare(update_weights, _hw5_update_ref, cases, name="update_weights", diagnosers=tuple(variants),
-                   variants=_separated(variants, lambda out: np.asarray(out, dtype=np.float64)))
+    return compare(update_weights, _hw5_update_ref, cases, name="update_weights",
+                   mistakes=MISTAKES["update_weights"])
 
 
 def _hw5_staged_ref(votes, alphas, y):
@@ -1149,28 +652,9 @@ def check_staged_error(staged_error: Callable, rng: RNGLike = 0) -> bool:
 
     Hidden inputs: the votes and alphas of stumps boosted on LendingClub loans, random votes, equal alphas
     (ties), one learner. Against :func:`coursekit.boosting.staged_error`; recognises the error after the last
-    round only, an unweighted vote, the learners' own errors, ties given to class 1, and accuracies. Use:
+    round only (repeated or as one number), an unweighted vote, the learners' own errors, ties given to
+    class 1, the -1/+1 sign compared with 0/1 labels, and accuracies. Use:
     ``assert grading.check_staged_error(staged_error)``.
     """
-    def unweighted(votes, alphas, y):
-        return _hw5_staged_ref(votes, np.ones(len(alphas)), y)
-
-    def learner_errors(votes, alphas, y):
-        return np.mean(np.asarray(votes) != np.asarray(y), axis=1)
-
-    def ties_to_one(votes, alphas, y):
-        votes = np.asarray(votes)
-        score = np.cumsum(np.asarray(alphas, float)[:, None] * np.where(votes == 1, 1.0, -1.0), axis=0)
-        return np.mean((score >= 0).astype(int) != np.asarray(y), axis=1)
-
-    def last_only(votes, alphas, y):
-        errors = _hw5_staged_ref(votes, alphas, y)
-        return np.full_like(errors, errors[-1])
-
-    variants = {"staged_unweighted_vote": unweighted, "staged_learner_errors": learner_errors,
-                "staged_ties_to_one": ties_to_one,
-                "staged_accuracy": lambda v, a, y: 1 - _hw5_staged_ref(v, a, y),
-                "staged_last_only": last_only}
     return compare(staged_error, _hw5_staged_ref, _hw5_staged_cases(as_rng(rng)), name="staged_error",
-                   diagnosers=tuple(variants),
-                   variants=_separated(variants, lambda out: np.asarray(out, dtype=np.float64)))
+                   mistakes=MISTAKES["staged_error"])
