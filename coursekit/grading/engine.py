@@ -331,28 +331,37 @@ def _explain(results: list, expected: list, position: dict, failures: list, diag
     explained: dict[str, dict[int, str]] = {key: {} for key in names}
     ruled_out: set[str] = set()
     predicted: set[str] = set()  # candidates whose variant reproduced a failing output
-    for case, got, error, why in results:
+
+    def predict(key: str, case: Case) -> tuple[bool, Any]:
+        """(whether the variant makes a prediction on ``case``, its output)."""
+        if key not in variants:
+            return False, None
+        try:
+            with _quiet():
+                out = call(variants[key], *copy.deepcopy((case.args, case.kwargs)))
+        except Exception:  # noqa: BLE001 - a variant that cannot run on this input tells nothing
+            return False, None
+        return out is not None, out  # None: the variant makes no prediction on this input
+
+    for case, got, error, why in results:  # first what explains the failing inputs ...
+        if why is None:
+            continue
         i = position[id(case)]
         for key in names:
-            has = key in variants
-            out = None
-            if has:
-                try:
-                    with _quiet():
-                        out = call(variants[key], *copy.deepcopy((case.args, case.kwargs)))
-                except Exception:  # noqa: BLE001 - a variant that cannot run on this input tells nothing
-                    has = False
-                has = has and out is not None  # None: the variant makes no prediction on this input
-            if why is None:
-                if has and _mismatch(expected[i], out, *case.tolerances()) is not None:  # ANY in out: any
-                    ruled_out.add(key)
-                continue
+            has, out = predict(key, case)
             text = fits(key, got, expected[i], case, out, has, error, others_ok)
             if text:
                 explained[key][i] = text
                 if has and error is None and _mismatch(got, out, max(case.tolerances()[0], 1e-5),
                                                        case.tolerances()[1]) is None:
                     predicted.add(key)
+    for case, _, _, why in results:  # ... then whether a passed input rules those candidates out
+        if why is not None:
+            continue
+        for key in [k for k in names if explained[k] and k not in ruled_out]:
+            has, out = predict(key, case)
+            if has and _mismatch(expected[position[id(case)]], out, *case.tolerances()) is not None:
+                ruled_out.add(key)  # (ANY in the variant's output matches anything)
     alive = [key for key in names if key not in ruled_out and explained[key]]
     full = [key for key in alive if len(explained[key]) == len(failures)]
     pool = full or alive
