@@ -210,6 +210,38 @@ def test_retired_symbols_are_not_used_in_their_old_role(pattern: re.Pattern, sou
         assert not hits, f"{source} uses a retired symbol (see book/notation.md): {hits[:3]}"
 
 
+# Where vectors are bold, a plain w or x_i in a role only a vector has (a norm, a gradient with respect to it,
+# an inner product, the pair (w, b)) is a drift to plain vectors; a plain scalar w (one feature) stays.
+PLAIN_VECTOR = re.compile(r"\\lVert w\b|\\nabla_w\b|\(w, b\)|\^\\top w\b|\bw\^\\top|\\hat w\b|\\Omega\(w\b|"
+                          r"\bx_i\^\\top|\\operatorname\{sign\}\(w\)")
+# Where vectors are plain, a bold lowercase letter (other than the vector of ones) is a drift to bold vectors.
+BOLD_VECTOR = re.compile(r"\\mathbf\{?[a-z]")
+
+
+def _prose(chapter: str) -> list[str]:
+    """The lines of a chapter outside its code cells (where `(w, b)` is Python, not math)."""
+    text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    return re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S).splitlines()
+
+
+def plain_vector_chapters() -> list[str]:
+    """The chapters that book/notation.md names as writing vectors plain ("as in {doc}`x`, the bold is
+    dropped"); the others write them bold."""
+    text = " ".join((ROOT / "book" / "notation.md").read_text(encoding="utf-8").split())
+    match = re.search(r"as in ((?:\{doc\}`\w+`(?:,? and |, )?)+), the bold is dropped", text)
+    assert match, "book/notation.md no longer says which chapters drop the bold of vectors"
+    return re.findall(r"\{doc\}`(\w+)`", match.group(1))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_vectors_are_bold_or_plain_as_the_notation_page_says(chapter: str) -> None:
+    plain = chapter in plain_vector_chapters()
+    pattern = BOLD_VECTOR if plain else PLAIN_VECTOR
+    hits = [line.strip() for line in _prose(chapter) if pattern.search(line)]
+    assert not hits, (f"book/{chapter}.md writes vectors {'plain' if plain else 'bold'} (book/notation.md), "
+                      f"but: {hits[:3]}")
+
+
 def test_references_bib_holds_every_primary_source() -> None:
     from pybtex.database import parse_file
 
