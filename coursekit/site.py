@@ -12,7 +12,10 @@ page offers it for download.
 Each chapter ``book/<name>.md`` has a generated twin ``book/<name>.ipynb`` (same cells, no outputs, plus a
 first cell that installs the course library where it is missing), written by :func:`write_chapter_notebooks`
 before every build. The launch buttons (Binder, Colab) open these notebooks: Colab cannot open a text
-notebook. Sphinx itself ignores them (``exclude_patterns``); the page is built from the ``.md``.
+notebook. Sphinx itself ignores them (``exclude_patterns``); the page is built from the ``.md``. They carry
+the kernel's ``language_info`` (:func:`coursekit.pipeline.kernel_language_info`), so that Jupyter does not
+mark them modified when their kernel starts; a twin written under another Python differs only in
+``language_info.version``, and is not rewritten for that alone.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 import yaml
+
+from coursekit.pipeline import kernel_language_info
 
 #: Where the site, the build log, the executed notebooks and the execution cache go, relative to the root.
 BUILD_DIR = "_build"
@@ -103,8 +108,8 @@ def chapter_notebook(chapter: str | os.PathLike, url: str) -> nbformat.NotebookN
     Returns
     -------
     nbformat.NotebookNode
-        A version 4 notebook without outputs; cell ids are derived from the cell positions, so the same
-        chapter always gives the same file.
+        A version 4 notebook without outputs, with the kernel's ``language_info``; cell ids are derived
+        from the cell positions, so the same chapter always gives the same file on the same Python.
     """
     from myst_nb.core.read import read_myst_markdown_notebook
 
@@ -115,7 +120,20 @@ def chapter_notebook(chapter: str | os.PathLike, url: str) -> nbformat.NotebookN
         cell["id"] = f"cell-{i}"
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["language_info"] = kernel_language_info()
+    return nb
+
+
+def _with_version_of(nb: nbformat.NotebookNode, target: Path) -> nbformat.NotebookNode:
+    """``nb`` with the Python ``version`` of the notebook already at ``target``, when ``target`` has one.
+
+    The version in ``language_info`` is the Python of the machine that wrote the notebook, the only part of
+    :func:`kernel_language_info` that depends on it: a twin that differs in nothing else is up to date.
+    """
+    if target.is_file():
+        old = nbformat.read(target, as_version=4).metadata.get("language_info", {})
+        if "version" in old:
+            nb.metadata["language_info"]["version"] = old["version"]
     return nb
 
 
@@ -135,7 +153,7 @@ def write_chapter_notebooks(root: str | os.PathLike = ".") -> list[Path]:
     url, written = repository_url(root), []
     for chapter in chapter_files(root):
         target = chapter.with_suffix(".ipynb")
-        text = nbformat.writes(chapter_notebook(chapter, url)) + "\n"
+        text = nbformat.writes(_with_version_of(chapter_notebook(chapter, url), target)) + "\n"
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             written.append(target)

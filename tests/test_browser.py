@@ -330,36 +330,118 @@ def test_page_renders_offline_in_a_browser(driver, server: str, axe_source: str,
     assert not external, f"{page}: requests that left the site: {external}"
 
 
-# Each figure of a page: its file, its displayed width and its natural width (CSS pixels).
+# Each figure of a page: its file, its displayed width and its natural width (CSS pixels); whether it fits its
+# cell's column; and whether all of it can be seen: it lies inside the viewport, or the nearest box that clips
+# it sideways scrolls and lies inside the viewport.
 FIGURE_SIZES = """
-return Array.from(document.querySelectorAll('article .cell_output img'))
-  .map(img => [img.getAttribute('src'), img.getBoundingClientRect().width, img.naturalWidth]);
+const width = document.documentElement.clientWidth;
+const clips = (el) => getComputedStyle(el).overflowX !== 'visible';
+return Array.from(document.querySelectorAll('article .cell_output img')).map(img => {
+  const shown = img.getBoundingClientRect();
+  const column = img.closest('.cell_output').getBoundingClientRect();
+  let box = img.parentElement;
+  while (box && box !== document.body && !clips(box)) box = box.parentElement;
+  const scrolls = !!box && box !== document.body
+                  && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+                  && box.getBoundingClientRect().right <= width + 1;
+  return [img.getAttribute('src'), shown.width, img.naturalWidth, shown.width <= column.width + 1,
+          shown.right <= width + 1 || scrolls];
+});
 """
-MIN_DISPLAYED_FONT_PX = 12.0  # a 9 pt font on a 96-dpi screen
+MIN_DISPLAYED_FONT_PX = 12.0  # a 9 pt font on a 96-dpi screen (CSS pixels)
+FIGURE_FONT_RCPARAMS = re.compile(r"(fontsize|labelsize|titlesize|^font\.size)$")
 
 
-def test_figure_text_is_legible_at_its_displayed_size(driver, server: str, site_build) -> None:
-    """On a desktop, the smallest font of every figure is displayed at 9 pt (12 CSS pixels) or more.
+def smallest_figure_font_pt() -> tuple[float, str]:
+    """The smallest font size (points) that the chapters' figures are drawn with, and its rcParam.
 
-    The PNG records the dpi it was drawn at; a font of ``MIN_FONT_PT`` points is ``MIN_FONT_PT * dpi / 72``
-    pixels of it, and the page shows it at ``displayed / natural`` of that.
+    The chapters call ``plotting.use_course_style()`` before drawing: these are matplotlib's rcParams of the
+    build, with named sizes (``"large"``) resolved against ``font.size`` as matplotlib resolves them.
     """
-    from PIL import Image
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
 
     from coursekit import plotting
 
-    small = []
-    for page in CHAPTER_PAGES:
-        driver.get(urljoin(server, f"{page}.html"))
-        driver.execute_async_script(WAIT_FOR_IMAGES)
-        for src, displayed, natural in driver.execute_script(FIGURE_SIZES):
-            with Image.open(site_build.html / Path(page).parent / src) as png:
-                dpi = png.info.get("dpi", (72, 72))[0]
-            font_px = plotting.MIN_FONT_PT * dpi / 72 * displayed / natural
-            if font_px < MIN_DISPLAYED_FONT_PX:
-                small.append(f"{page}: {src} shown at {displayed / natural:.2f} of its size, "
-                             f"{plotting.MIN_FONT_PT:g} pt text is {font_px:.1f} px")
+    with mpl.rc_context():
+        plotting.use_course_style()
+        sizes = {key: FontProperties(size=value).get_size_in_points()
+                 for key, value in mpl.rcParams.items()
+                 if FIGURE_FONT_RCPARAMS.search(key) and value is not None}
+    key = min(sizes, key=sizes.get)
+    return sizes[key], key
+
+
+Figure = tuple[str, float, bool, bool]  # image, smallest text (px), fits its column, can be seen whole
+
+
+def _figure_fonts(driver, server: str, html: Path, width: int) -> dict[str, list[Figure]]:
+    """At a window ``width`` px wide: for each chapter, each figure's smallest text in CSS pixels as displayed
+    (font size in points x the PNG's dpi / 72 x displayed width / natural width), whether it fits its column,
+    and whether all of it can be seen (in the viewport, or by scrolling its own box)."""
+    from PIL import Image
+
+    font_pt, _ = smallest_figure_font_pt()
+    fonts = {}
+    driver.set_window_size(width, WINDOW[1])
+    try:
+        for page in CHAPTER_PAGES:
+            driver.get(urljoin(server, f"{page}.html"))
+            driver.execute_async_script(WAIT_FOR_IMAGES)
+            figures = []
+            for src, displayed, natural, fits, seen in driver.execute_script(FIGURE_SIZES):
+                with Image.open(html / Path(page).parent / src) as png:
+                    dpi = png.info.get("dpi", (72, 72))[0]
+                figures.append((src, font_pt * dpi / 72 * displayed / natural, fits, seen))
+            assert figures, f"{page}: no figure found"
+            fonts[page] = figures
+            smallest = min(px for _, px, _, _ in figures)
+            _record(page, **{f"smallest_figure_text_px@{width}": round(smallest, 2)})
+    finally:
+        driver.set_window_size(*WINDOW)
+    return fonts
+
+
+def _too_small(fonts: dict[str, list[Figure]], width: int) -> list[str]:
+    font_pt, key = smallest_figure_font_pt()
+    return [f"{page}: {src} at {width} px: {font_pt:g} pt text ({key}) is {px:.1f} px"
+            for page, figures in fonts.items() for src, px, _, _ in figures if px < MIN_DISPLAYED_FONT_PX]
+
+
+def test_figure_text_is_legible_at_its_displayed_size(driver, server: str, site_build) -> None:
+    """On a desktop, the smallest font of every figure is displayed at 9 pt (12 CSS pixels) or more, and every
+    figure fits the column.
+
+    The PNG records the dpi it was drawn at; a font of ``s`` points is ``s * dpi / 72`` pixels of it, and the
+    page shows it at ``displayed / natural`` of that; ``s`` is the smallest font size of the build's rcParams.
+    """
+    fonts = _figure_fonts(driver, server, site_build.html, WINDOW[0])
+    small = _too_small(fonts, WINDOW[0])
     assert not small, "figures whose smallest text is too small on screen:\n" + "\n".join(small)
+    wide = [f"{page}: {src}" for page, figures in fonts.items() for src, _, fits, _ in figures if not fits]
+    assert not wide, f"figures wider than the column at {WINDOW[0]} px: {wide}"
+
+
+def test_figure_text_is_legible_on_a_phone(driver, server: str, site_build) -> None:
+    """At 390 px the figures keep text of 9 pt (12 CSS pixels) or more: a figure wider than the column is
+    shown at its natural size in a box of its own that scrolls sideways, and the page itself does not."""
+    fonts = _figure_fonts(driver, server, site_build.html, PHONE[0])
+    small = _too_small(fonts, PHONE[0])
+    assert not small, "figures whose smallest text is too small on a phone:\n" + "\n".join(small)
+    unreachable = [f"{page}: {src}" for page, figures in fonts.items() for src, _, _, seen in figures
+                   if not seen]
+    assert not unreachable, f"figures cut off at {PHONE[0]} px, without a box that scrolls: {unreachable}"
+    driver.set_window_size(*PHONE)
+    try:
+        for page in CHAPTER_PAGES:
+            driver.get(urljoin(server, f"{page}.html"))
+            driver.execute_async_script(WAIT_FOR_IMAGES)
+            box = driver.execute_script(OVERFLOW)
+            assert box["scrollWidth"] <= box["clientWidth"], (
+                f"{page}: at {PHONE[0]} px the page scrolls sideways ({box['scrollWidth']} > "
+                f"{box['clientWidth']})")
+    finally:
+        driver.set_window_size(*WINDOW)
 
 
 def test_search_finds_pages_with_summaries_free_of_tex(driver, server: str) -> None:

@@ -158,6 +158,48 @@ def test_chapter_notebooks_for_the_launch_buttons_are_up_to_date() -> None:
         assert not any(c.get("outputs") for c in committed.cells if c.cell_type == "code")
 
 
+def _without_python_version(language_info: dict) -> dict:
+    return {key: value for key, value in language_info.items() if key != "version"}
+
+
+def test_chapter_notebooks_carry_the_kernels_language_info() -> None:
+    """Jupyter writes the kernel's language_info into a notebook when the kernel starts: a twin that holds
+    anything else shows as modified as soon as it is opened. Only the Python version may differ."""
+    from coursekit.pipeline import kernel_language_info
+
+    kernel = kernel_language_info()
+    assert "version" in kernel and len(kernel) > 2, kernel
+    for chapter in site.chapter_files(ROOT):
+        committed = nbformat.read(chapter.with_suffix(".ipynb"), as_version=4).metadata
+        ours = _without_python_version(committed.get("language_info", {}))
+        assert ours == _without_python_version(kernel), (
+            f"{chapter.with_suffix('.ipynb').name}: language_info {committed.get('language_info')} is not "
+            f"the kernel's {kernel}: run `make book`")
+
+
+def test_chapter_twin_written_under_another_python_patch_is_not_stale(tmp_path: Path) -> None:
+    """A twin written under another Python patch version is left as it is; one with other metadata is not."""
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "book").mkdir()
+    for chapter in site.chapter_files(ROOT):
+        shutil.copy(chapter, tmp_path / "book" / chapter.name)
+    first = site.write_chapter_notebooks(tmp_path)
+    assert len(first) == len(CHAPTERS)
+    twin = first[0]
+    nb = nbformat.read(twin, as_version=4)
+    nb.metadata["language_info"]["version"] = "3.99.1"
+    nbformat.write(nb, twin)
+    before = twin.read_bytes()
+    assert site.write_chapter_notebooks(tmp_path) == [], "a twin that differs only in the Python version"
+    assert twin.read_bytes() == before
+    nb.metadata["language_info"]["pygments_lexer"] = "python2"
+    nbformat.write(nb, twin)
+    assert site.write_chapter_notebooks(tmp_path) == [twin], "a twin with another lexer is stale"
+    rewritten = nbformat.read(twin, as_version=4).metadata["language_info"]
+    assert rewritten["pygments_lexer"] != "python2" and rewritten["version"] == "3.99.1"
+
+
 @pytest.mark.parametrize(("pattern", "sources"), RETIRED_SYMBOLS,
                          ids=["ell", "momentum-buffer-b", "optim-docstrings", "momentum-buffer-b-prose",
                               "L-loss-only", "L-not-mathcal", "rmsprop-beta2", "hw3-parameters-w"])
@@ -166,6 +208,38 @@ def test_retired_symbols_are_not_used_in_their_old_role(pattern: re.Pattern, sou
         text = (ROOT / source).read_text(encoding="utf-8")
         hits = [line.strip() for line in text.splitlines() if pattern.search(line)]
         assert not hits, f"{source} uses a retired symbol (see book/notation.md): {hits[:3]}"
+
+
+# Where vectors are bold, a plain w or x_i in a role only a vector has (a norm, a gradient with respect to it,
+# an inner product, the pair (w, b)) is a drift to plain vectors; a plain scalar w (one feature) stays.
+PLAIN_VECTOR = re.compile(r"\\lVert w\b|\\nabla_w\b|\(w, b\)|\^\\top w\b|\bw\^\\top|\\hat w\b|\\Omega\(w\b|"
+                          r"\bx_i\^\\top|\\operatorname\{sign\}\(w\)")
+# Where vectors are plain, a bold lowercase letter (other than the vector of ones) is a drift to bold vectors.
+BOLD_VECTOR = re.compile(r"\\mathbf\{?[a-z]")
+
+
+def _prose(chapter: str) -> list[str]:
+    """The lines of a chapter outside its code cells (where `(w, b)` is Python, not math)."""
+    text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    return re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S).splitlines()
+
+
+def plain_vector_chapters() -> list[str]:
+    """The chapters that book/notation.md names as writing vectors plain ("as in {doc}`x`, the bold is
+    dropped"); the others write them bold."""
+    text = " ".join((ROOT / "book" / "notation.md").read_text(encoding="utf-8").split())
+    match = re.search(r"as in ((?:\{doc\}`\w+`(?:,? and |, )?)+), the bold is dropped", text)
+    assert match, "book/notation.md no longer says which chapters drop the bold of vectors"
+    return re.findall(r"\{doc\}`(\w+)`", match.group(1))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_vectors_are_bold_or_plain_as_the_notation_page_says(chapter: str) -> None:
+    plain = chapter in plain_vector_chapters()
+    pattern = BOLD_VECTOR if plain else PLAIN_VECTOR
+    hits = [line.strip() for line in _prose(chapter) if pattern.search(line)]
+    assert not hits, (f"book/{chapter}.md writes vectors {'plain' if plain else 'bold'} (book/notation.md), "
+                      f"but: {hits[:3]}")
 
 
 def test_references_bib_holds_every_primary_source() -> None:
