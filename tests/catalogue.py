@@ -13,7 +13,7 @@ check's own variant. For every mistake the tests assert, with the helpers below,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,11 @@ def function_from(source: str, name: str, namespace: Mapping[str, Any] | None = 
     scope: dict[str, Any] = {"np": np, **(namespace or {})}
     exec(compile(source, f"<answer {name}>", "exec"), scope)  # noqa: S102 - test submissions written here
     return scope[name]
+
+
+def flat(text: str) -> str:
+    """``text`` with its whitespace collapsed, as messages are compared (they are wrapped at 100 columns)."""
+    return " ".join(text.split())
 
 
 def failure_message(check: Callable, submission: Any, seed: int) -> str:
@@ -67,3 +72,19 @@ def pack_by_part(submissions: Mapping[str, Mapping[str, str]]) -> list[dict[str,
                 notebooks.append({})
             notebooks[k][part] = (name, source)
     return notebooks
+
+
+def assert_never_reported_as_the_other(check: Callable, submission: Any, one: Mistake, other: Mistake,
+                                       seeds=SEEDS) -> None:
+    """A submission of ``one`` is named as ``one`` and never reported as its look-alike ``other``."""
+    for seed in seeds:
+        message = failure_message(check, submission, seed)
+        assert flat(other.hint) not in message, (one.name, seed)
+        assert MESSAGE_HINT + flat(one.hint) in message, (one.name, seed)
+
+
+def assert_only_its_own_name(check: Callable, submission: Any, name: str, mistakes: Sequence[Mistake],
+                             seed: int = 0) -> None:
+    """The message names one mistake: the hints of the part's other mistakes do not appear in it."""
+    message = failure_message(check, submission, seed)
+    assert not [m.name for m in mistakes if m.name != name and flat(m.hint) in message], name

@@ -22,7 +22,9 @@ from catalogue import (
     MIN_CATALOGUE,
     SEEDS,
     assert_named_for_every_seed,
-    failure_message,
+    assert_never_reported_as_the_other,
+    assert_only_its_own_name,
+    flat,
     function_from,
     pack_by_part,
 )
@@ -44,10 +46,6 @@ FEW_MISTAKES: dict[str, str] = getattr(checks_hw5, "FEW_MISTAKES", {})
 
 def _mistake(part: str, name: str):
     return next(m for m in MISTAKES[part] if m.name == name)
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -109,9 +107,7 @@ def test_the_correct_answer_passes_for_every_seed(part):
 def test_a_named_mistake_is_the_only_one_named(part):
     """A message names one mistake: the hints of the part's other mistakes do not appear in it."""
     for name, source in SUBMISSIONS[part].items():
-        message = failure_message(CHECKS[part], function_from(source, part), 0)
-        others = [m for m in MISTAKES[part] if m.name != name]
-        assert not [m.name for m in others if _flat(m.hint) in message], name
+        assert_only_its_own_name(CHECKS[part], function_from(source, part), name, MISTAKES[part])
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -134,10 +130,8 @@ AMBIGUOUS = [
 def test_mistakes_that_coincide_on_some_inputs_are_never_reported_as_each_other(part, a, b):
     for one, other in ((a, b), (b, a)):
         submission = function_from(SUBMISSIONS[part][one], part)
-        for seed in SEEDS:
-            message = failure_message(CHECKS[part], submission, seed)
-            assert _flat(_mistake(part, other).hint) not in message, (one, seed)
-            assert MESSAGE_HINT + _flat(_mistake(part, one).hint) in message, (one, seed)
+        assert_never_reported_as_the_other(CHECKS[part], submission, _mistake(part, one),
+                                           _mistake(part, other))
 
 
 def _coinciding_inputs(part: str, student) -> tuple:
@@ -181,9 +175,9 @@ def test_where_the_inputs_cannot_separate_them_both_are_listed_as_possible_cause
         student, reference, cases, depends = _coinciding_inputs(part, submission)
         with pytest.raises(AssertionError) as info:
             compare(student, reference, cases, name=part, mistakes=MISTAKES[part], depends=depends)
-        message = _flat(str(info.value))
+        message = flat(str(info.value))
         assert MESSAGE_HINT not in message and "Possible causes" in message, message
-        assert _flat(_mistake(part, a).hint) in message and _flat(_mistake(part, b).hint) in message
+        assert flat(_mistake(part, a).hint) in message and flat(_mistake(part, b).hint) in message
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -192,7 +186,7 @@ def test_where_the_inputs_cannot_separate_them_both_are_listed_as_possible_cause
 
 
 def _feedback_text(path: Path) -> str:
-    return _flat(html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))))
+    return flat(html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))))
 
 
 @pytest.mark.slow
@@ -215,5 +209,5 @@ def test_graded_through_the_pipeline_each_notebook_loses_its_mistakes_parts_only
         feedback = _feedback_text(course / "grading" / "feedback" / student / AID / f"{AID}.html")
         for part, (name, _) in held.items():
             mistake = _mistake(part, name)
-            assert MESSAGE_HINT + _flat(mistake.hint) in feedback, (student, part, name)
+            assert MESSAGE_HINT + flat(mistake.hint) in feedback, (student, part, name)
             assert section_links(mistake.section)[0] in feedback, (student, part, name)
