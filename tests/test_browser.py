@@ -7,8 +7,8 @@ The site (built once per session by the ``site_build`` fixture, tests/conftest.p
 - no console error, every image loaded, MathJax (served by the site) has typeset the math without errors, and
   MathJax is not loaded at all on a page without math;
 - the download buttons link to files that exist, and no request leaves 127.0.0.1;
-- axe-core (from npm, installed by ``make browser`` into ``.cache/browser``) finds no serious or critical
-  violation of its WCAG rules;
+- axe-core (from npm, installed by ``make browser`` into ``.cache/browser``) finds no violation of its WCAG
+  rules, of any impact (minor ones included: an empty table header is a table a screen reader cannot read);
 - reloaded at 390 px, a phone's width, the page itself never scrolls sideways (``scrollWidth <= clientWidth``)
   and nothing in the article sticks out without a scrolling box of its own (wide equations, tables and code
   scroll inside their boxes instead of being cut off);
@@ -50,7 +50,6 @@ PAGE_TIMEOUT = 60  # seconds for a page, its images and MathJax
 MAX_SCREENSHOT_HEIGHT = 30_000  # pixels; longer pages are cut there
 PHONE = (390, 844)  # CSS pixels: the viewport of a common phone held upright
 AXE_JS = ROOT / ".cache" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_FAILING_IMPACTS = ("serious", "critical")
 LANDING_PAGE_MAX_BYTES = 1_500_000  # everything the landing page loads, uncompressed
 METRICS = ROOT / "artifacts" / "site-metrics.json"
 REFERENCE_PAGES = [doc for doc in site.toc_files(ROOT) if doc.startswith("book/")
@@ -307,14 +306,13 @@ def test_page_renders_offline_in_a_browser(driver, server: str, axe_source: str,
         problems.append(f"the landing page loads {weight['bytes']:,} bytes; keep it under "
                         f"{LANDING_PAGE_MAX_BYTES:,}")
 
-    # accessibility: axe-core's rules, no serious or critical violation
+    # accessibility: axe-core's rules, no violation of any impact
     driver.execute_script(axe_source)
     violations = driver.execute_async_script(RUN_AXE)
     assert isinstance(violations, list), f"{page}: {violations}"
     _record(page, axe={v["id"]: {"impact": v["impact"], "elements": v["count"]} for v in violations})
-    failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
-    if failing:
-        problems.append(f"axe-core finds serious/critical violations: {failing}")
+    if violations:
+        problems.append(f"axe-core finds violations: {violations}")
 
     _full_page_screenshot(driver, SCREENSHOTS / (page.replace("/", "__") + ".png"))
     problems += _phone_checks(driver, page)

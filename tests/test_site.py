@@ -445,6 +445,18 @@ def test_downloaded_chapter_notebooks_print_each_cell_once(site_build) -> None:
 
 
 @pytest.mark.slow
+def test_every_table_header_cell_says_what_it_heads(site_build) -> None:
+    # A header cell with nothing in it (pandas leaves the corner above the row labels empty) is a column that
+    # a screen reader cannot name, and axe-core finds a header of typeset math alone just as empty.
+    for doc in site.toc_files(ROOT):
+        for th in _article(_soup(site_build.html / f"{doc}.html")).find_all("th"):
+            text = th.get_text(" ", strip=True)
+            assert text and not re.fullmatch(r"\\\(.*\\\)", text), (
+                f"{doc}: a table header cell {str(th)[:80]!r} is empty or math alone; label it "
+                "(for a DataFrame, say what the rows are with df.rename_axis(columns=...))")
+
+
+@pytest.mark.slow
 def test_mathjax_only_on_pages_with_math(site_build) -> None:
     for doc in site.toc_files(ROOT):
         soup = _soup(site_build.html / f"{doc}.html")
