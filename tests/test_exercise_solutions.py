@@ -206,6 +206,17 @@ def test_optimization_adam_without_bias_correction() -> None:
 
 # ------------------------------------------------------------------ chapter 6: gradients
 
+def test_gradients_sigmoid_bound_of_ten_layers() -> None:
+    small, large = _claimed("gradients", r"at most \$2\^\{-9\} \\approx ([\d.]+)\$.*?\$2\^9 = (\d+)\$")
+    u = np.linspace(-10, 10, 20001)
+    _, d_sigmoid = nn.activation("sigmoid")
+    _, d_tanh = nn.activation("tanh")
+    assert d_sigmoid(u).max() == pytest.approx(0.25) and d_tanh(u).max() == pytest.approx(1.0)
+    factor = 2 * d_sigmoid(u).max()  # spectral norm 2 times the sigmoid's largest derivative, per Jacobian
+    _close(small, factor**9, 3)  # nine Jacobians between the first and the tenth layer
+    assert large == 2.0**9
+
+
 def test_gradients_clipping_by_hand() -> None:
     norm, scale = _claimed("gradients",
                            r"N = \\sqrt\{36 \+ 64 \+ 0\.25\} \\approx ([\d.]+)\$.*?\\approx ([\d.]+)\$")
@@ -216,6 +227,9 @@ def test_gradients_clipping_by_hand() -> None:
     returned = optim.clip_grad_norm_(by_norm, 5.0)
     _close(norm, returned, 3)
     _close(scale, by_norm[0][0] / 6.0, 4)
+    g1, g2, g3 = _claimed("gradients", r"giving \$\(([\d.]+), (-[\d.]+)\)\$ and \$\(([\d.]+),\)\$")
+    for claimed, computed in zip((g1, g2, g3), np.concatenate(by_norm), strict=True):
+        _close(claimed, computed, 3)
     clipped = np.concatenate(by_norm)
     original = np.array([6.0, -8.0, 0.5])
     assert np.allclose(clipped / np.linalg.norm(clipped), original / np.linalg.norm(original))
@@ -230,3 +244,9 @@ def test_gradients_linear_rnn_shrinks_by_s_per_step() -> None:
     np.testing.assert_allclose(r[:-1] / r[1:], 0.9, rtol=1e-9)
     assert abs(np.log(1e6) / np.log(1 / 0.9) - steps) < 1
     assert r[-1 - int(steps)] / r[-1] == pytest.approx(1e-6, rel=0.1)
+    assert "for a batch the Frobenius norm over sequences gives the same ratio" in _solutions("gradients")
+    batch = nn.RNN(3, 16, 1, activation="identity", init_scale=0.9, rng=0)
+    _, d = nn.mse_loss(batch.forward(np.random.default_rng(0).normal(size=(8, 200, 3))), np.zeros((8, 1)))
+    batch.backward(d)
+    r = np.asarray(batch.hidden_grad_norms())
+    np.testing.assert_allclose(r[:-1] / r[1:], 0.9, rtol=1e-9)
