@@ -181,6 +181,13 @@ def test_optimization_steps_on_the_ravine() -> None:
     hb = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
     assert abs(np.log(1e6) / -np.log(gd) - best_steps) < 1
     assert abs(np.log(1e6) / -np.log(hb) - heavy_steps) < 1
+    threshold, best_lr, contraction = _claimed(
+        "optimization", r"2/\\lambda_\{\\max\} = ([\d.]+)\$.*?\\approx ([\d.]+)\$, with contraction "
+                        r"\$\(\\kappa-1\)/\(\\kappa\+1\) = 24/26 \\approx ([\d.]+)\$")
+    _close(threshold, 2 / kappa, 2)
+    _close(best_lr, 2 / (1 + kappa), 3)
+    _close(contraction, gd, 3)
+    assert "five times fewer" in _solutions("optimization") and round(best_steps / heavy_steps) == 5
 
 
 def test_optimization_adam_without_bias_correction() -> None:
@@ -202,6 +209,14 @@ def test_optimization_adam_without_bias_correction() -> None:
     _close(step10, steps[9], 1)
     _close(peak, max(steps), 1)
     assert int(np.argmax(steps)) + 1 == peak_t
+    # "comes back to eta only after a few thousand steps": within 1 % of it from step 3,925 on
+    t = np.arange(1, 20001)
+    uncorrected = (1 - 0.9**t) / np.sqrt(1 - 0.999**t)
+    assert "only after a few thousand steps" in _solutions("optimization")
+    assert 2000 < t[np.argmax(uncorrected < 1.01)] < 10000
+    (step1_slow,) = _claimed("optimization",
+                             r"\(\$0\.1/\\sqrt\{0\.0001\} = ([\d.]+)\\,\\eta\$ at \$t = 1\$\)")
+    _close(step1_slow, 0.1 / np.sqrt(1 - 0.9999), 0)
 
 
 # ------------------------------------------------------------------ chapter 6: gradients
